@@ -1,0 +1,102 @@
+import { NO_ID } from './intern.js';
+import { indexB, walkBlocks, type BIndex } from './matcher-core.js';
+import { SequenceMatcher } from './sequence-matcher.js';
+import type { Sequence } from './types.js';
+
+/** Buffers reused by every one-shot ratio (a call runs to completion and calls nothing back). */
+const scratch = {
+  a: new Int32Array(1024),
+  live: new Int32Array(1024),
+  b: new Int32Array(1024),
+  counts: new Int32Array(1024),
+  start: new Int32Array(1025),
+  pos: new Int32Array(1024),
+  inB2j: new Uint8Array(1024),
+  /** The code point of each id, to reset `ids` after a call. */
+  cps: new Int32Array(1024),
+  /** Code point (BMP) -> id, or -1; allocated on first use, all -1 between calls. */
+  ids: null as Int32Array | null,
+};
+
+function reserve(la: number, lb: number): void {
+  if (scratch.a.length < la) {
+    const size = Math.max(la, scratch.a.length * 2);
+    scratch.a = new Int32Array(size);
+    scratch.live = new Int32Array(size);
+  }
+  if (scratch.b.length < lb) {
+    const size = Math.max(lb, scratch.b.length * 2);
+    scratch.b = new Int32Array(size);
+    scratch.pos = new Int32Array(size);
+    scratch.counts = new Int32Array(size);
+    scratch.start = new Int32Array(size + 1);
+    scratch.inB2j = new Uint8Array(size);
+    scratch.cps = new Int32Array(size);
+  }
+}
+
+function allIndexed(inB2j: Uint8Array, nIds: number): boolean {
+  for (let k = 0; k < nIds; k++) if (inB2j[k] === 0) return false;
+  return true;
+}
+
+/**
+ * `SequenceMatcher(None, a, b, autojunk).ratio()` without building a matcher: for
+ * two strings whose second has no astral characters (most text), ids come from
+ * one reused code point table and every buffer is reused, so the call allocates
+ * nothing but a small stack. Anything else goes through {@link SequenceMatcher}.
+ * @internal
+ */
+export function difflibRatio(a: Sequence, b: Sequence, autojunk: boolean): number {
+  if (typeof a !== 'string' || typeof b !== 'string') return new SequenceMatcher(a, b, { autojunk }).ratio();
+  reserve(a.length, b.length);
+  const { b: bIds, a: aIds, counts, cps } = scratch;
+  const table = (scratch.ids ??= new Int32Array(0x10000).fill(NO_ID));
+  // Ids in order of first occurrence in b, straight from the UTF-16 units: a surrogate
+  // pair (an astral character) sends the call to the general path; a lone surrogate is
+  // an element of its own, as in Python.
+  let nIds = 0;
+  let lb = 0;
+  for (let u = 0; u < b.length; u++) {
+    const cp = b.charCodeAt(u);
+    if (cp >= 0xd800 && cp <= 0xdbff && u + 1 < b.length) {
+      const next = b.charCodeAt(u + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        for (let k = 0; k < nIds; k++) table[cps[k] as number] = NO_ID;
+        return new SequenceMatcher(a, b, { autojunk }).ratio();
+      }
+    }
+    let id = table[cp] as number;
+    if (id === NO_ID) {
+      id = nIds++;
+      table[cp] = id;
+      cps[id] = cp;
+      counts[id] = 0;
+    }
+    counts[id]++;
+    bIds[lb++] = id;
+  }
+  // a: its astral characters match nothing in b, so they need no decoding beyond counting as one.
+  let la = 0;
+  for (let u = 0; u < a.length; u++) {
+    const cp = a.charCodeAt(u);
+    if (cp >= 0xd800 && cp <= 0xdbff && u + 1 < a.length) {
+      const next = a.charCodeAt(u + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        aIds[la++] = NO_ID;
+        u++;
+        continue;
+      }
+    }
+    aIds[la++] = table[cp] as number;
+  }
+  for (let k = 0; k < nIds; k++) table[cps[k] as number] = NO_ID;
+
+  const ix: BIndex = { bIds, n: lb, start: scratch.start, pos: scratch.pos, inB2j: scratch.inB2j, isJunk: null };
+  indexB(ix, nIds, counts, autojunk);
+  const length = la + lb;
+  // Equal strings with every element in b2j (nothing popular): the whole string is the
+  // unique match of the largest possible size, so Python's answer is exactly 1.
+  if (a === b && lb > 0 && allIndexed(ix.inB2j, nIds)) return 1.0;
+  return length ? (2.0 * walkBlocks(ix, aIds, la, null, scratch.live)) / length : 1.0;
+}

@@ -1,0 +1,238 @@
+import { NO_ID } from './intern.js';
+
+/**
+ * The core of difflib's SequenceMatcher on integer ids, shared by the
+ * `SequenceMatcher` class and the allocation-free one-shot ratio. Arrays may be
+ * longer than the lengths passed with them (scratch buffers are reused).
+ * @internal
+ */
+export interface BIndex {
+  /** The ids of b. */
+  bIds: Int32Array;
+  /** len(b). */
+  n: number;
+  /** b2j in compressed form: positions of id `k` are `pos[start[k] .. start[k + 1])`, ascending. */
+  start: Int32Array;
+  pos: Int32Array;
+  /** 1 where the id is in b2j: it occurs in b and is neither junk nor popular. */
+  inB2j: Uint8Array;
+  /** 1 where the id is junk; null when nothing is. Popular elements are not junk. */
+  isJunk: Uint8Array | null;
+}
+
+/**
+ * Python's `__chain_b` on ids: fills `ix.start`, `ix.pos` and `ix.inB2j` from the
+ * counts of each id (`counts[k]` for `k < nIds`). Junk ids (`ix.isJunk`) are left
+ * out, then, with autojunk and `n >= 200`, ids occurring more than
+ * `floor(n / 100) + 1` times.
+ * @internal
+ */
+export function indexB(ix: BIndex, nIds: number, counts: Int32Array, autojunk: boolean): void {
+  const { bIds, n, start, pos, inB2j, isJunk } = ix;
+  start[0] = 0;
+  for (let k = 0; k < nIds; k++) start[k + 1] = start[k] + counts[k];
+  // Walk b backwards, using start[k + 1] as the cursor of id k and filling its slots from
+  // the end: positions come out ascending, and each cursor ends on its bucket's first slot.
+  for (let j = n - 1; j >= 0; j--) pos[--start[bIds[j] + 1]] = j;
+  for (let k = 0; k < nIds; k++) start[k + 1] += counts[k];
+  const ntest = autojunk && n >= 200 ? Math.floor(n / 100) + 1 : Infinity;
+  for (let k = 0; k < nIds; k++) {
+    const c = counts[k];
+    inB2j[k] = c > 0 && c <= ntest && (isJunk === null || isJunk[k] === 0) ? 1 : 0;
+  }
+}
+
+/**
+ * The rows of a (ascending positions i) whose element is in b2j: the only rows
+ * where find_longest_match can find anything. Other rows are skipped outright.
+ * @internal
+ */
+export interface LiveRows {
+  rows: Int32Array;
+  count: number;
+}
+
+/**
+ * Lists the live rows of `aIds[0 .. la)` into `into` (which must hold `la` elements).
+ * @internal
+ */
+export function liveRows(ix: BIndex, aIds: Int32Array, la: number, into: Int32Array): LiveRows {
+  const inB2j = ix.inB2j;
+  let count = 0;
+  for (let i = 0; i < la; i++) {
+    const id = aIds[i];
+    if (id !== NO_ID && inB2j[id] === 1) into[count++] = i;
+  }
+  return { rows: into, count };
+}
+
+/**
+ * The rows of find_longest_match's `j2len`, shared by every search: a search runs
+ * to completion before another starts, and every row of every search gets a new
+ * stamp, so an entry is valid only for the row that wrote it and the next one.
+ */
+const rows = { len: new Int32Array(1024), stamp: new Int32Array(1024), clock: 1 };
+
+/** Makes room for entries 0..nb and for `rowCount` more stamps; stamp 0 means "never written". */
+function reserveRows(nb: number, rowCount: number): void {
+  if (rows.len.length <= nb) {
+    const size = Math.max(nb + 1, rows.len.length * 2);
+    rows.len = new Int32Array(size);
+    rows.stamp = new Int32Array(size);
+    rows.clock = 1;
+  }
+  if (rows.clock > 0x3fffffff - rowCount) {
+    rows.stamp.fill(0);
+    rows.clock = 1;
+  }
+}
+
+/**
+ * Python's `find_longest_match(alo, ahi, blo, bhi)` on ids: writes `[i, j, k]`
+ * into `out`. Ties go to the smallest i, then the smallest j; the junk-free match
+ * is then extended by non-junk (popular included) and then by junk elements.
+ * @internal
+ */
+export function findLongest(
+  ix: BIndex,
+  aIds: Int32Array,
+  live: LiveRows,
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+  out: Int32Array,
+): void {
+  const { bIds, start, pos, isJunk } = ix;
+  reserveRows(ix.n + 1, ahi - alo + 2);
+  const j2len = rows.len;
+  const j2stamp = rows.stamp;
+  // Row i of this search is stamped `base + i`, and reads entries stamped `base + i - 1`
+  // (row i - 1; rows skipped as dead write nothing). `base` starts past every stamp used
+  // so far, so no row ever sees entries written by an earlier search.
+  const base = rows.clock + 1 - alo;
+  rows.clock += ahi - alo + 2;
+  let besti = alo;
+  let bestj = blo;
+  let bestsize = 0;
+  const liveRows = live.rows;
+  // The first live row >= alo.
+  let r = 0;
+  let rEnd = live.count;
+  while (r < rEnd) {
+    const mid = (r + rEnd) >>> 1;
+    if (liveRows[mid] < alo) r = mid + 1;
+    else rEnd = mid;
+  }
+  for (; r < live.count; r++) {
+    const i = liveRows[r];
+    if (i >= ahi) break;
+    const id = aIds[i];
+    const stamp = base + i;
+    const lo = start[id];
+    // Positions are ascending: find the first one >= bhi, then walk down to blo.
+    let hi = start[id + 1];
+    if (pos[hi - 1] >= bhi) {
+      let l = lo;
+      let h = hi - 1;
+      while (l < h) {
+        const mid = (l + h) >>> 1;
+        if (pos[mid] >= bhi) h = mid;
+        else l = mid + 1;
+      }
+      hi = l;
+    }
+    // Walking down, `>=` keeps the smallest j among this row's longest runs, which is
+    // the one Python's ascending walk with `>` would keep.
+    let rowBest = 0;
+    let rowJ = 0;
+    const prev = stamp - 1;
+    for (let p = hi - 1; p >= lo; p--) {
+      const j = pos[p];
+      if (j < blo) break;
+      // Entry j + 1 is position j; entry 0 (position -1) is never stamped. Branch-free:
+      // the run at j - 1 counts only if it was stamped by the previous row (d === 0).
+      const d = j2stamp[j] - prev;
+      const k = (j2len[j] & ~((d | -d) >> 31)) + 1;
+      j2len[j + 1] = k;
+      j2stamp[j + 1] = stamp;
+      if (k >= rowBest) {
+        rowBest = k;
+        rowJ = j;
+      }
+    }
+    if (rowBest > bestsize) {
+      besti = i - rowBest + 1;
+      bestj = rowJ - rowBest + 1;
+      bestsize = rowBest;
+    }
+  }
+
+  if (isJunk === null) {
+    while (besti > alo && bestj > blo && aIds[besti - 1] === bIds[bestj - 1]) {
+      besti--;
+      bestj--;
+      bestsize++;
+    }
+    while (besti + bestsize < ahi && bestj + bestsize < bhi && aIds[besti + bestsize] === bIds[bestj + bestsize]) {
+      bestsize++;
+    }
+  } else {
+    // First over non-junk elements (popular ones included), then over junk.
+    for (let junk = 0; junk <= 1; junk++) {
+      while (besti > alo && bestj > blo && isJunk[bIds[bestj - 1]] === junk && aIds[besti - 1] === bIds[bestj - 1]) {
+        besti--;
+        bestj--;
+        bestsize++;
+      }
+      while (
+        besti + bestsize < ahi &&
+        bestj + bestsize < bhi &&
+        isJunk[bIds[bestj + bestsize]] === junk &&
+        aIds[besti + bestsize] === bIds[bestj + bestsize]
+      ) {
+        bestsize++;
+      }
+    }
+  }
+  out[0] = besti;
+  out[1] = bestj;
+  out[2] = bestsize;
+}
+
+const found = new Int32Array(3);
+
+/**
+ * Python's divide and conquer of `get_matching_blocks()`: the longest match of the
+ * whole ranges, then recursively left and right of it. Calls `visit` for each
+ * block, in no particular order; returns the total size of the blocks.
+ * @internal
+ */
+export function walkBlocks(
+  ix: BIndex,
+  aIds: Int32Array,
+  la: number,
+  visit: ((i: number, j: number, k: number) => void) | null,
+  liveBuffer: Int32Array = new Int32Array(la),
+): number {
+  const live = liveRows(ix, aIds, la, liveBuffer);
+  const stack: number[] = [0, la, 0, ix.n];
+  let total = 0;
+  while (stack.length > 0) {
+    const bhi = stack.pop() as number;
+    const blo = stack.pop() as number;
+    const ahi = stack.pop() as number;
+    const alo = stack.pop() as number;
+    findLongest(ix, aIds, live, alo, ahi, blo, bhi, found);
+    const i = found[0];
+    const j = found[1];
+    const k = found[2];
+    if (k) {
+      total += k;
+      if (visit !== null) visit(i, j, k);
+      if (alo < i && blo < j) stack.push(alo, i, blo, j);
+      if (i + k < ahi && j + k < bhi) stack.push(i + k, ahi, j + k, bhi);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,112 @@
+/**
+ * The package as a user gets it: `npm pack`, install the tarball into a fresh
+ * folder, then import it from plain Node ESM and CJS, type-check a consumer
+ * against the shipped declarations, and lint the package with publint and
+ * @arethetypeswrong/cli. Needs `npm run build` first (`npm test` does it).
+ */
+import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+let work = '';
+let tarball = '';
+let consumer = '';
+
+function run(cmd: string, args: string[], options: ExecFileSyncOptions = {}): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe', ...options }) as string;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  work = mkdtempSync(join(tmpdir(), 'srl-kit-smoke-'));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root })) as { filename: string }[];
+  tarball = join(work, (packed[0] as { filename: string }).filename);
+  consumer = join(work, 'consumer');
+  run('mkdir', ['-p', consumer]);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball], { cwd: consumer });
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('imports from plain Node ESM, root and subpath', () => {
+    writeFileSync(
+      join(consumer, 'esm.mjs'),
+      [
+        "import { stepReward, SequenceMatcher } from 'srl-kit';",
+        "import * as reward from 'srl-kit/reward';",
+        "console.log(JSON.stringify([stepReward('<think>t</think> x = 4', 'x = 5'), new SequenceMatcher('abxcd', 'abcd').ratio(), reward.sequenceRatio('abcd', 'bcde'), reward.SequenceMatcher === SequenceMatcher]));",
+      ].join('\n'),
+    );
+    expect(JSON.parse(run('node', ['esm.mjs'], { cwd: consumer }))).toEqual([0.8, 0.8888888888888888, 0.75, true]);
+  });
+
+  it('requires from plain Node CJS, root and subpath', () => {
+    writeFileSync(
+      join(consumer, 'cjs.cjs'),
+      [
+        "const { stepReward, stepRewards } = require('srl-kit');",
+        "const { lcsRatio } = require('srl-kit/reward');",
+        "console.log(JSON.stringify([stepReward('<think>t</think> x = 4', 'x = 5'), stepRewards(['bad'], 'x'), lcsRatio('abcd', 'acbd')]));",
+      ].join('\n'),
+    );
+    expect(JSON.parse(run('node', ['cjs.cjs'], { cwd: consumer }))).toEqual([0.8, [-1], 0.75]);
+  });
+
+  it('type-checks a TypeScript consumer against the shipped declarations, and catches misuse', () => {
+    writeFileSync(
+      join(consumer, 'good.ts'),
+      [
+        "import { stepReward, SequenceMatcher, type StepRewardOptions, type Opcode } from 'srl-kit';",
+        "import { parseStepOutput } from 'srl-kit/reward';",
+        "const options: StepRewardOptions = { metric: 'lcs', granularity: 'word', formatPenalty: 0 };",
+        'const r: number = stepReward("<think>t</think>x", "x", options);',
+        "const ops: Opcode[] = new SequenceMatcher('a', 'b').getOpcodes();",
+        "const p = parseStepOutput('x');",
+        'const action: string = p.ok ? p.action : p.reason;',
+        'export { r, ops, action };',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(consumer, 'bad.ts'),
+      ["import { stepReward } from 'srl-kit';", "export const r: string = stepReward('x', 'y', { metric: 'bleu' });"].join('\n'),
+    );
+    const tsc = (file: string, module: string) =>
+      run(bin('tsc'), ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', module, '--moduleResolution', module === 'nodenext' ? 'nodenext' : 'bundler', '--target', 'es2022', file], { cwd: consumer });
+    tsc('good.ts', 'nodenext');
+    tsc('good.ts', 'esnext');
+    expect(() => tsc('bad.ts', 'nodenext')).toThrow(/TS2322|TS2820|not assignable/);
+  });
+
+  it('passes publint', () => {
+    const out = run(bin('publint'), ['--strict', join(consumer, 'node_modules', 'srl-kit')], { cwd: root });
+    expect(out).not.toMatch(/error|warning|suggestion/i);
+  });
+
+  it('passes @arethetypeswrong/cli for every entry point', () => {
+    const out = run(bin('attw'), [tarball, '--format', 'ascii'], { cwd: root });
+    expect(out).toMatch(/No problems found/);
+  });
+
+  it('ships what a user needs and nothing else', () => {
+    const files = (JSON.parse(run('npm', ['pack', '--dry-run', '--json'], { cwd: root })) as { files: { path: string }[] }[])[0]?.files.map(
+      (f) => f.path,
+    );
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/reward/index.d.ts']));
+    expect(files?.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
+    const pkg = JSON.parse(readFileSync(join(consumer, 'node_modules', 'srl-kit', 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(pkg.sideEffects).toBe(false);
+  });
+});

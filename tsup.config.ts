@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+/** One entry per public module: `srl-kit` and `srl-kit/<module>`. */
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'reward/index': 'src/reward/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  treeshake: true,
+  splitting: true,
+  target: 'node20',
+  outDir: 'dist',
+});
