@@ -5,15 +5,15 @@ import type { Sequence } from './types.js';
 
 /** Buffers reused by every one-shot ratio (a call runs to completion and calls nothing back). */
 const scratch = {
-  a: new Int32Array(1024),
-  live: new Int32Array(1024),
-  b: new Int32Array(1024),
-  counts: new Int32Array(1024),
-  start: new Int32Array(1025),
-  pos: new Int32Array(1024),
-  inB2j: new Uint8Array(1024),
+  a: new Int32Array(0),
+  live: new Int32Array(0),
+  b: new Int32Array(0),
+  counts: new Int32Array(0),
+  start: new Int32Array(0),
+  pos: new Int32Array(0),
+  inB2j: new Uint8Array(0),
   /** The code point of each id, to reset `ids` after a call. */
-  cps: new Int32Array(1024),
+  cps: new Int32Array(0),
   /** Code point (BMP) -> id, or -1; allocated on first use, all -1 between calls. */
   ids: null as Int32Array | null,
 };
@@ -62,11 +62,11 @@ export function difflibRatio(a: Sequence, b: Sequence, autojunk: boolean): numbe
     if (cp >= 0xd800 && cp <= 0xdbff && u + 1 < b.length) {
       const next = b.charCodeAt(u + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        for (let k = 0; k < nIds; k++) table[cps[k] as number] = NO_ID;
+        for (let k = 0; k < nIds; k++) table[cps[k]] = NO_ID;
         return new SequenceMatcher(a, b, { autojunk }).ratio();
       }
     }
-    let id = table[cp] as number;
+    let id = table[cp];
     if (id === NO_ID) {
       id = nIds++;
       table[cp] = id;
@@ -76,27 +76,42 @@ export function difflibRatio(a: Sequence, b: Sequence, autojunk: boolean): numbe
     counts[id]++;
     bIds[lb++] = id;
   }
-  // a: its astral characters match nothing in b, so they need no decoding beyond counting as one.
+  const ix: BIndex = {
+    bIds,
+    n: lb,
+    start: scratch.start,
+    pos: scratch.pos,
+    inB2j: scratch.inB2j,
+    isJunk: null,
+  };
+  indexB(ix, nIds, counts, autojunk);
+  const inB2j = ix.inB2j;
+  // Equal strings with every element in b2j (nothing popular): the whole string is the
+  // unique match of the largest possible size, so Python's answer is exactly 1.
+  if (a === b && lb > 0 && allIndexed(inB2j, nIds)) {
+    for (let k = 0; k < nIds; k++) table[cps[k]] = NO_ID;
+    return 1.0;
+  }
+  // a, listing its live rows (elements in b2j) on the way. Its astral characters match
+  // nothing in b, so they need no decoding beyond counting as one element.
+  const rows = scratch.live;
+  let nLive = 0;
   let la = 0;
   for (let u = 0; u < a.length; u++) {
     const cp = a.charCodeAt(u);
+    let id = NO_ID;
     if (cp >= 0xd800 && cp <= 0xdbff && u + 1 < a.length) {
       const next = a.charCodeAt(u + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        aIds[la++] = NO_ID;
-        u++;
-        continue;
-      }
+      if (next >= 0xdc00 && next <= 0xdfff) u++;
+      else id = table[cp];
+    } else {
+      id = table[cp];
     }
-    aIds[la++] = table[cp] as number;
+    if (id !== NO_ID && inB2j[id] === 1) rows[nLive++] = la;
+    aIds[la++] = id;
   }
-  for (let k = 0; k < nIds; k++) table[cps[k] as number] = NO_ID;
+  for (let k = 0; k < nIds; k++) table[cps[k]] = NO_ID;
 
-  const ix: BIndex = { bIds, n: lb, start: scratch.start, pos: scratch.pos, inB2j: scratch.inB2j, isJunk: null };
-  indexB(ix, nIds, counts, autojunk);
   const length = la + lb;
-  // Equal strings with every element in b2j (nothing popular): the whole string is the
-  // unique match of the largest possible size, so Python's answer is exactly 1.
-  if (a === b && lb > 0 && allIndexed(ix.inB2j, nIds)) return 1.0;
-  return length ? (2.0 * walkBlocks(ix, aIds, la, null, scratch.live)) / length : 1.0;
+  return length ? (2.0 * walkBlocks(ix, aIds, la, { rows, count: nLive }, null)) / length : 1.0;
 }

@@ -21,6 +21,22 @@ export interface BIndex {
 }
 
 /**
+ * A fresh index for `nIds` ids over `bIds` (to be filled by {@link indexB}).
+ * @internal
+ */
+export function newIndex(bIds: Int32Array, nIds: number, isJunk: Uint8Array | null): BIndex {
+  return {
+    bIds,
+    n: bIds.length,
+    start: new Int32Array(nIds + 1),
+    pos: new Int32Array(bIds.length),
+    inB2j: new Uint8Array(nIds),
+    isJunk,
+  };
+}
+
+
+/**
  * Python's `__chain_b` on ids: fills `ix.start`, `ix.pos` and `ix.inB2j` from the
  * counts of each id (`counts[k]` for `k < nIds`). Junk ids (`ix.isJunk`) are left
  * out, then, with autojunk and `n >= 200`, ids occurring more than
@@ -67,24 +83,34 @@ export function liveRows(ix: BIndex, aIds: Int32Array, la: number, into: Int32Ar
 }
 
 /**
- * The rows of find_longest_match's `j2len`, shared by every search: a search runs
+ * find_longest_match's `j2len` (run lengths by position in b), shared by every search: a search runs
  * to completion before another starts, and every row of every search gets a new
  * stamp, so an entry is valid only for the row that wrote it and the next one.
  */
-const rows = { len: new Int32Array(1024), stamp: new Int32Array(1024), clock: 1 };
+const j2 = { len: new Int32Array(0), stamp: new Int32Array(0), clock: 1 };
 
 /** Makes room for entries 0..nb and for `rowCount` more stamps; stamp 0 means "never written". */
-function reserveRows(nb: number, rowCount: number): void {
-  if (rows.len.length <= nb) {
-    const size = Math.max(nb + 1, rows.len.length * 2);
-    rows.len = new Int32Array(size);
-    rows.stamp = new Int32Array(size);
-    rows.clock = 1;
+function reserveJ2(nb: number, rowCount: number): void {
+  if (j2.len.length <= nb) {
+    const size = Math.max(nb + 1, j2.len.length * 2);
+    j2.len = new Int32Array(size);
+    j2.stamp = new Int32Array(size);
+    j2.clock = 1;
   }
-  if (rows.clock > 0x3fffffff - rowCount) {
-    rows.stamp.fill(0);
-    rows.clock = 1;
+  if (j2.clock > 0x3fffffff - rowCount) {
+    j2.stamp.fill(0);
+    j2.clock = 1;
   }
+}
+
+/** The first index in `[lo, hi)` whose value is >= `x` (`hi` if none); `values` ascending. */
+function firstAtLeast(values: Int32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -104,44 +130,28 @@ export function findLongest(
   out: Int32Array,
 ): void {
   const { bIds, start, pos, isJunk } = ix;
-  reserveRows(ix.n + 1, ahi - alo + 2);
-  const j2len = rows.len;
-  const j2stamp = rows.stamp;
+  reserveJ2(ix.n + 1, ahi - alo + 2);
+  const j2len = j2.len;
+  const j2stamp = j2.stamp;
   // Row i of this search is stamped `base + i`, and reads entries stamped `base + i - 1`
   // (row i - 1; rows skipped as dead write nothing). `base` starts past every stamp used
   // so far, so no row ever sees entries written by an earlier search.
-  const base = rows.clock + 1 - alo;
-  rows.clock += ahi - alo + 2;
+  const base = j2.clock + 1 - alo;
+  j2.clock += ahi - alo + 2;
   let besti = alo;
   let bestj = blo;
   let bestsize = 0;
   const liveRows = live.rows;
-  // The first live row >= alo.
-  let r = 0;
-  let rEnd = live.count;
-  while (r < rEnd) {
-    const mid = (r + rEnd) >>> 1;
-    if (liveRows[mid] < alo) r = mid + 1;
-    else rEnd = mid;
-  }
-  for (; r < live.count; r++) {
+  for (let r = firstAtLeast(liveRows, 0, live.count, alo); r < live.count; r++) {
     const i = liveRows[r];
     if (i >= ahi) break;
     const id = aIds[i];
     const stamp = base + i;
-    const lo = start[id];
-    // Positions are ascending: find the first one >= bhi, then walk down to blo.
+    // Positions are ascending: walk down from the last one < bhi to the first one >= blo.
+    let lo = start[id];
     let hi = start[id + 1];
-    if (pos[hi - 1] >= bhi) {
-      let l = lo;
-      let h = hi - 1;
-      while (l < h) {
-        const mid = (l + h) >>> 1;
-        if (pos[mid] >= bhi) h = mid;
-        else l = mid + 1;
-      }
-      hi = l;
-    }
+    if (pos[hi - 1] >= bhi) hi = firstAtLeast(pos, lo, hi - 1, bhi);
+    if (pos[lo] < blo) lo = firstAtLeast(pos, lo + 1, hi, blo);
     // Walking down, `>=` keeps the smallest j among this row's longest runs, which is
     // the one Python's ascending walk with `>` would keep.
     let rowBest = 0;
@@ -149,7 +159,6 @@ export function findLongest(
     const prev = stamp - 1;
     for (let p = hi - 1; p >= lo; p--) {
       const j = pos[p];
-      if (j < blo) break;
       // Entry j + 1 is position j; entry 0 (position -1) is never stamped. Branch-free:
       // the run at j - 1 counts only if it was stamped by the previous row (d === 0).
       const d = j2stamp[j] - prev;
@@ -212,10 +221,9 @@ export function walkBlocks(
   ix: BIndex,
   aIds: Int32Array,
   la: number,
+  live: LiveRows,
   visit: ((i: number, j: number, k: number) => void) | null,
-  liveBuffer: Int32Array = new Int32Array(la),
 ): number {
-  const live = liveRows(ix, aIds, la, liveBuffer);
   const stack: number[] = [0, la, 0, ix.n];
   let total = 0;
   while (stack.length > 0) {

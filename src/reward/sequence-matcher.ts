@@ -1,6 +1,6 @@
 import { describeType } from '../_lib/describe.js';
 import { NO_ID, assertSequence, encodeSequence, type Encoding } from './intern.js';
-import { findLongest, indexB, liveRows, walkBlocks, type BIndex } from './matcher-core.js';
+import { findLongest, indexB, liveRows, newIndex, walkBlocks, type BIndex, type LiveRows } from './matcher-core.js';
 import type { Sequence, Token } from './types.js';
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
 
@@ -77,7 +77,7 @@ export class SequenceMatcher {
   #encoding: Encoding = encodeSequence('', 'b', FN);
   #aIds: Int32Array = new Int32Array(0);
   /** The index of b (b2j and junk flags). */
-  #index: BIndex = { bIds: new Int32Array(0), n: 0, start: new Int32Array(1), pos: new Int32Array(0), inB2j: new Uint8Array(0), isJunk: null };
+  #index: BIndex = newIndex(new Int32Array(0), 0, null);
   /** How often each id occurs in b (Python's `fullbcount`). */
   #counts = new Int32Array(0);
   #bjunk: Set<Token> | null = null;
@@ -205,14 +205,7 @@ export class SequenceMatcher {
         }
       }
     }
-    const index: BIndex = {
-      bIds,
-      n: bIds.length,
-      start: new Int32Array(nIds + 1),
-      pos: new Int32Array(bIds.length),
-      inB2j: new Uint8Array(nIds),
-      isJunk,
-    };
+    const index = newIndex(bIds, nIds, isJunk);
     indexB(index, nIds, counts, this.#autojunk);
     this.#encoding = encoding;
     this.#b = b;
@@ -247,9 +240,14 @@ export class SequenceMatcher {
     assertIntegerInRange(bHi, 0, lb, `${FN}.findLongestMatch`, 'bhi');
     assertIntegerInRange(blo, 0, bHi, `${FN}.findLongestMatch`, 'blo');
     const found = new Int32Array(3);
-    const live = liveRows(this.#index, aIds, la, new Int32Array(la));
+    const live = this.#live();
     findLongest(this.#index, aIds, live, alo, aHi, blo, bHi, found);
     return { a: found[0] as number, b: found[1] as number, size: found[2] as number };
+  }
+
+  /** The rows of `a` whose element is in b2j. */
+  #live(): LiveRows {
+    return liveRows(this.#index, this.#aIds, this.#aIds.length, new Int32Array(this.#aIds.length));
   }
 
   /**
@@ -264,7 +262,7 @@ export class SequenceMatcher {
   getMatchingBlocks(): Match[] {
     if (this.#matchingBlocks === null) {
       const triples: number[][] = [];
-      walkBlocks(this.#index, this.#aIds, this.#aIds.length, (i, j, k) => triples.push([i, j, k]));
+      walkBlocks(this.#index, this.#aIds, this.#aIds.length, this.#live(), (i, j, k) => triples.push([i, j, k]));
       // Blocks never overlap and are increasing in both sequences, so sorting by a suffices.
       triples.sort((x, y) => (x[0] as number) - (y[0] as number));
       const blocks: Match[] = [];
@@ -376,7 +374,7 @@ export class SequenceMatcher {
     if (this.#matchingBlocks !== null) {
       for (const block of this.#matchingBlocks) matches += block.size;
     } else {
-      matches = walkBlocks(this.#index, this.#aIds, la, null);
+      matches = walkBlocks(this.#index, this.#aIds, la, this.#live(), null);
     }
     return ratioOf(matches, la + lb);
   }
