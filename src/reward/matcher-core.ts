@@ -114,12 +114,11 @@ function firstAtLeast(values: Int32Array, lo: number, hi: number, x: number): nu
 }
 
 /**
- * Python's `find_longest_match(alo, ahi, blo, bhi)` on ids: writes `[i, j, k]`
- * into `out`. Ties go to the smallest i, then the smallest j; the junk-free match
- * is then extended by non-junk (popular included) and then by junk elements.
- * @internal
+ * The longest junk-free match (a diagonal run of equal elements of b2j) inside the
+ * ranges, by Python's `j2len` dynamic programme: the first longest in row-major order
+ * of its last cell. Writes `[i, j, k]` (the run's start and length) into `out`.
  */
-export function findLongest(
+function longestRunDp(
   ix: BIndex,
   aIds: Int32Array,
   live: LiveRows,
@@ -129,7 +128,7 @@ export function findLongest(
   bhi: number,
   out: Int32Array,
 ): void {
-  const { bIds, start, pos, isJunk } = ix;
+  const { start, pos } = ix;
   reserveJ2(ix.n + 1, ahi - alo + 2);
   const j2len = j2.len;
   const j2stamp = j2.stamp;
@@ -176,6 +175,110 @@ export function findLongest(
       bestsize = rowBest;
     }
   }
+  out[0] = besti;
+  out[1] = bestj;
+  out[2] = bestsize;
+}
+
+/**
+ * The same answer as {@link longestRunDp} when that answer is at least `spacing`
+ * long, found by looking only at every `spacing`-th row (any run of `spacing` or more
+ * rows crosses one of them) and walking each run met there along its diagonal.
+ * Writes the longest run that crosses those rows, with ties broken as Python does
+ * (earliest start in a, then in b); `[alo, blo, 0]` when none does. If the length
+ * written is at least `spacing`, it is the longest run of all: a longer run would
+ * have crossed a visited row.
+ */
+function longestRunAnchored(
+  ix: BIndex,
+  aIds: Int32Array,
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+  spacing: number,
+  out: Int32Array,
+): void {
+  const { bIds, start, pos, inB2j } = ix;
+  let besti = alo;
+  let bestj = blo;
+  let bestsize = 0;
+  for (let r = alo + spacing - 1; r < ahi; r += spacing) {
+    const id = aIds[r];
+    if (id === NO_ID || inB2j[id] === 0) continue;
+    let lo = start[id];
+    let hi = start[id + 1];
+    if (pos[hi - 1] >= bhi) hi = firstAtLeast(pos, lo, hi - 1, bhi);
+    if (pos[lo] < blo) lo = firstAtLeast(pos, lo + 1, hi, blo);
+    for (let p = lo; p < hi; p++) {
+      const j = pos[p];
+      // Back along the diagonal; a run reaching the previous visited row was seen there.
+      let back = 0;
+      while (back < spacing && r - back > alo && j - back > blo) {
+        const e = bIds[j - back - 1];
+        if (e !== aIds[r - back - 1] || inB2j[e] === 0) break;
+        back++;
+      }
+      if (back === spacing) continue;
+      let size = back + 1;
+      while (r - back + size < ahi && j - back + size < bhi) {
+        const e = bIds[j - back + size];
+        if (e !== aIds[r - back + size] || inB2j[e] === 0) break;
+        size++;
+      }
+      const i0 = r - back;
+      const j0 = j - back;
+      if (size > bestsize || (size === bestsize && (i0 < besti || (i0 === besti && j0 < bestj)))) {
+        besti = i0;
+        bestj = j0;
+        bestsize = size;
+      }
+    }
+  }
+  out[0] = besti;
+  out[1] = bestj;
+  out[2] = bestsize;
+}
+
+/** Row spacing of the first anchored pass, and the shortest run worth a second one. */
+const ANCHOR_SPACING = 16;
+const ANCHOR_MIN = 6;
+
+/**
+ * Python's `find_longest_match(alo, ahi, blo, bhi)` on ids: writes `[i, j, k]`
+ * into `out`. Ties go to the smallest i, then the smallest j; the junk-free match
+ * is then extended by non-junk (popular included) and then by junk elements.
+ *
+ * When the longest junk-free run is long (near-identical text), it is found from
+ * every 16th row (then, if it is at least 6 long, every k-th row), which gives the
+ * same run as the full dynamic programme; otherwise the full programme runs.
+ * @internal
+ */
+export function findLongest(
+  ix: BIndex,
+  aIds: Int32Array,
+  live: LiveRows,
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+  out: Int32Array,
+): void {
+  const { bIds, isJunk } = ix;
+  let done = false;
+  if (ahi - alo >= 2 * ANCHOR_SPACING && bhi - blo >= ANCHOR_SPACING) {
+    longestRunAnchored(ix, aIds, alo, ahi, blo, bhi, ANCHOR_SPACING, out);
+    const k = out[2];
+    if (k >= ANCHOR_SPACING) done = true;
+    else if (k >= ANCHOR_MIN) {
+      longestRunAnchored(ix, aIds, alo, ahi, blo, bhi, k, out);
+      done = true;
+    }
+  }
+  if (!done) longestRunDp(ix, aIds, live, alo, ahi, blo, bhi, out);
+  let besti = out[0];
+  let bestj = out[1];
+  let bestsize = out[2];
 
   if (isJunk === null) {
     while (besti > alo && bestj > blo && aIds[besti - 1] === bIds[bestj - 1]) {
