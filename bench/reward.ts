@@ -27,9 +27,9 @@
  * for CPython and srl-kit, so the report also shows the speed-up per kind of step.
  *
  * Usage: `npm run bench:reward [-- options]`
- *   --quick           3 rounds on the first 300 pairs (for CI)
+ *   --quick           3 rounds on 300 pairs spread over the corpus (for CI)
  *   --rounds <n>      timed rounds (default 15)
- *   --limit <n>       use only the first n pairs
+ *   --limit <n>       use n pairs spread evenly over the corpus
  *   --corpus <path>   another corpus file
  *   --json <path>     also write every number to a JSON file
  * The environment variable PYTHON names another interpreter (default `python3`).
@@ -190,6 +190,12 @@ function loadCorpus(file: string): Pair[] {
   }
   if (pairs.length === 0) throw new Error(`${file}: no pairs`);
   return pairs;
+}
+
+/** `n` pairs spread evenly over the corpus (all of them if it has no more), so every kind is in. */
+function evenSample(pairs: readonly Pair[], n: number): Pair[] {
+  if (n >= pairs.length) return pairs.slice();
+  return Array.from({ length: n }, (_, k) => pairs[Math.floor((k * pairs.length) / n)] as Pair);
 }
 
 /** Sorts pairs by kind (stable) and returns them with their groups. */
@@ -486,7 +492,7 @@ function main(): number {
   const started = performance.now();
   const opts = parseOptions(process.argv.slice(2));
   const all = loadCorpus(opts.corpusPath);
-  const { pairs, groups } = groupByKind(opts.limit !== null ? all.slice(0, opts.limit) : all);
+  const { pairs, groups } = groupByKind(opts.limit !== null ? evenSample(all, opts.limit) : all);
   const stats = corpusStats(pairs);
   const python = pythonVersion();
   const machine = machineInfo(python);
