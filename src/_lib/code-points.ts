@@ -34,26 +34,6 @@ export function codePointsInto(text: string, out: Int32Array): number {
 }
 
 /**
- * The number of code points of a string (its `len()` in Python).
- * @internal
- */
-export function codePointLength(text: string): number {
-  const n = text.length;
-  let m = n;
-  for (let i = 0; i + 1 < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        m--;
-        i++;
-      }
-    }
-  }
-  return m;
-}
-
-/**
  * The first `n` code points of a string (Python's `text[:n]`), never splitting a
  * surrogate pair.
  * @internal

@@ -82,6 +82,8 @@ export class SequenceMatcher {
   #counts = new Int32Array(0);
   #bjunk: Set<Token> | null = null;
   #bpopular: Set<Token> | null = null;
+  /** The rows of `a` whose element is in b2j, listed on first use. */
+  #liveRows: LiveRows | null = null;
   #matchingBlocks: Match[] | null = null;
   #opcodes: Opcode[] | null = null;
 
@@ -167,6 +169,7 @@ export class SequenceMatcher {
     const ids = this.#encoding.lookup(a, 'a', FN);
     this.#a = a;
     this.#aIds = ids;
+    this.#liveRows = null;
     this.#matchingBlocks = null;
     this.#opcodes = null;
   }
@@ -214,6 +217,7 @@ export class SequenceMatcher {
     this.#counts = counts;
     this.#bjunk = null;
     this.#bpopular = null;
+    this.#liveRows = null;
     this.#matchingBlocks = null;
     this.#opcodes = null;
   }
@@ -247,7 +251,8 @@ export class SequenceMatcher {
 
   /** The rows of `a` whose element is in b2j. */
   #live(): LiveRows {
-    return liveRows(this.#index, this.#aIds, this.#aIds.length, new Int32Array(this.#aIds.length));
+    this.#liveRows ??= liveRows(this.#index, this.#aIds, this.#aIds.length, new Int32Array(this.#aIds.length));
+    return this.#liveRows;
   }
 
   /**
