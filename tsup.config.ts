@@ -5,6 +5,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'reward/index': 'src/reward/index.ts',
+    'trajectory/index': 'src/trajectory/index.ts',
+    'prompts/index': 'src/prompts/index.ts',
+    'io/index': 'src/io/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,12 +1,12 @@
 /**
- * The library's main job on a bundled sample: score a group of model outputs
- * against an expert step with the SRL step reward (paper §3), and show why each
- * output got its reward.
+ * The library's main job on a bundled sample: turn an expert solution into step
+ * prompts (paper §1-2), then score a group of model outputs against expert steps
+ * with the SRL step reward (paper §3), and show why each output got its reward.
  *
  *   npm run demo            (colours on a terminal; `--no-color` to turn them off)
  */
 import { readFileSync } from 'node:fs';
-import { explainStepReward, renderAlignment, stepRewards } from 'srl-kit';
+import { buildStepPrompts, explainStepReward, parseNumberedSolution, renderAlignment, stepRewards } from 'srl-kit';
 
 interface SampleStep {
   id: string;
@@ -20,6 +20,21 @@ const color = process.stdout.isTTY === true && !process.argv.includes('--no-colo
 const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
 const indent = (text: string, pad = '      ') => text.replace(/^/gm, pad);
 
+// 1. One expert trajectory becomes one training prompt per step.
+const solution = JSON.parse(
+  readFileSync(new URL('./data/math-solutions.jsonl', import.meta.url), 'utf8').split('\n')[0] as string,
+) as { id: string; problem: string; solution: string };
+const parsed = parseNumberedSolution(solution.solution, { strict: true });
+const prompts = buildStepPrompts({ id: solution.id, task: solution.problem, steps: parsed.steps });
+console.log(bold(`Step prompts: "${solution.id}" has ${parsed.steps.length} numbered steps -> ${prompts.length} prompts`));
+const second = prompts[1];
+if (second !== undefined) {
+  console.log('  prompt 2, user message:');
+  console.log(indent(second.messages.find((m) => m.role === 'user')?.content ?? ''));
+  console.log(`  target (what the reward compares against):\n${indent(second.target)}\n`);
+}
+
+// 2. Model outputs for a step are scored against the expert step.
 const sampleUrl = new URL('./data/demo-steps.jsonl', import.meta.url);
 const steps = readFileSync(sampleUrl, 'utf8')
   .split('\n')

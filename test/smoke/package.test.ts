@@ -65,6 +65,32 @@ describe('the packed package', () => {
     expect(JSON.parse(run('node', ['cjs.cjs'], { cwd: consumer }))).toEqual([0.8, [-1], 0.75]);
   });
 
+  it('runs every module from ESM and CJS, Parquet export included', () => {
+    const body = (load: string) =>
+      [
+        load,
+        "const t = trajectory.parseGsm8kSolution('Add 1 and 2: 1 + 2 = <<1+2=3>>3\\n#### 3');",
+        "const prompts = prompts_.buildStepPrompts({ id: 'g', task: 'What is 1 + 2?', steps: t.steps });",
+        "const out = require_path.join(require_os.tmpdir(), `srl-smoke-${process.pid}-${Math.random()}.parquet`);",
+        "io.writeDataset(prompts, out, { layout: 'verl' }).then((r) => console.log(JSON.stringify([prompts[0].target, r.rows, r.format])));",
+      ].join('\n');
+    writeFileSync(
+      join(consumer, 'modules.mjs'),
+      body(
+        "import * as trajectory from 'srl-kit/trajectory'; import * as prompts_ from 'srl-kit/prompts'; import * as io from 'srl-kit/io'; import * as require_path from 'node:path'; import * as require_os from 'node:os';",
+      ),
+    );
+    writeFileSync(
+      join(consumer, 'modules.cjs'),
+      body(
+        "const trajectory = require('srl-kit/trajectory'); const prompts_ = require('srl-kit/prompts'); const io = require('srl-kit/io'); const require_path = require('node:path'); const require_os = require('node:os');",
+      ),
+    );
+    const expected = ['Add 1 and 2: 1 + 2 = <<1+2=3>>3', 1, 'parquet'];
+    expect(JSON.parse(run('node', ['modules.mjs'], { cwd: consumer }))).toEqual(expected);
+    expect(JSON.parse(run('node', ['modules.cjs'], { cwd: consumer }))).toEqual(expected);
+  });
+
   it('type-checks a TypeScript consumer against the shipped declarations, and catches misuse', () => {
     writeFileSync(
       join(consumer, 'good.ts'),

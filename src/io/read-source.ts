@@ -1,0 +1,77 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { describeType } from '../_lib/describe.js';
+
+/**
+ * What the streaming readers take: a file path (gzip when it ends in `.gz`), a
+ * Node readable stream (`process.stdin`, an HTTP response), or any iterable or async
+ * iterable of text or byte chunks (an array of strings, a web `ReadableStream`).
+ * Chunks may split the input anywhere, even inside a multi-byte character.
+ */
+export type ReadSource =
+  | string
+  | NodeJS.ReadableStream
+  | AsyncIterable<string | Uint8Array>
+  | Iterable<string | Uint8Array>;
+
+/** Bytes read from a file per chunk: larger than Node's 64 KiB default, fewer lines cut in two. */
+const FILE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Whether a path names a gzip file (ends in `.gz`, any case).
+ * @internal
+ */
+export function isGzipPath(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/**
+ * Opens a file for reading as a stream of bytes, gunzipped when the name ends in
+ * `.gz`. Closing the iteration early closes the file.
+ * @internal
+ */
+export function openFileStream(path: string): NodeJS.ReadableStream {
+  const file = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
+  if (!isGzipPath(path)) return file;
+  // pipeline destroys the file when the gunzip stream is destroyed (early exit) or fails.
+  return pipeline(file, createGunzip({ chunkSize: FILE_CHUNK_BYTES }), () => {});
+}
+
+/**
+ * The chunks of a {@link ReadSource} as Buffers (strings are UTF-8 encoded; byte
+ * views are wrapped, not copied).
+ * @internal
+ */
+export async function* byteChunks(source: ReadSource, fn: string): AsyncGenerator<Buffer, void, undefined> {
+  const iterable = typeof source === 'string' ? openFileStream(source) : source;
+  if (iterable === null || typeof iterable !== 'object' || !(Symbol.asyncIterator in iterable || Symbol.iterator in iterable)) {
+    throw new TypeError(
+      `${fn}: argument 'source' must be a file path, a readable stream or an async iterable of chunks, got ${describeType(source)}`,
+    );
+  }
+  // A string chunk may end inside a surrogate pair: its high half waits for the next chunk.
+  let carry = '';
+  for await (const chunk of iterable as AsyncIterable<unknown> | Iterable<unknown>) {
+    if (typeof chunk === 'string') {
+      let text = carry + chunk;
+      carry = '';
+      if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+        carry = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      yield Buffer.from(text, 'utf8');
+      continue;
+    }
+    if (carry !== '') yield Buffer.from(carry, 'utf8');
+    carry = '';
+    if (Buffer.isBuffer(chunk)) yield chunk;
+    else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else throw new TypeError(`${fn}: the source yielded a chunk that is neither a string nor bytes: ${describeType(chunk)}`);
+  }
+  if (carry !== '') yield Buffer.from(carry, 'utf8');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

@@ -1,0 +1,60 @@
+import { handleRecordError, type OnError, type SkipReport } from '../trajectory/error-policy.js';
+import { TrajectoryError, foundValue } from '../trajectory/trajectory-error.js';
+import type { Trajectory } from '../trajectory/types.js';
+import { buildStepPrompts, type BuildStepPromptsOptions } from './build-step-prompts.js';
+import type { StepPrompt } from './types.js';
+
+/** Options of {@link stepPromptStream}: those of `buildStepPrompts`, and an error policy. */
+export interface StepPromptStreamOptions extends BuildStepPromptsOptions {
+  /** `'throw'` (default) stops at the first bad trajectory; `'skip'` drops it and counts it in `report`. */
+  readonly onError?: OnError | undefined;
+  /** Where skipped trajectories are counted (see `createSkipReport`). */
+  readonly report?: SkipReport | undefined;
+}
+
+/**
+ * {@link buildStepPrompts} over many trajectories, lazily: one trajectory is read
+ * and turned into prompts at a time, so a dataset of any size streams through in
+ * flat memory. Accepts any iterable or async iterable (e.g. `readJsonl(file)`).
+ * Errors name the record (`record 17`) in their `source`.
+ *
+ * @example
+ * ```ts
+ * import { stepPromptStream, createSkipReport } from 'srl-kit';
+ * const report = createSkipReport();
+ * const trajectories = [
+ *   { task: 'Add 1 and 2.', steps: [{ action: '1 + 2 = 3' }] },
+ *   { task: 'Broken', steps: [] },
+ * ];
+ * const targets = [];
+ * for await (const p of stepPromptStream(trajectories, { onError: 'skip', report })) targets.push(p.target);
+ * targets;         //=> ['1 + 2 = 3']
+ * report.skipped;  //=> 1
+ * ```
+ */
+export async function* stepPromptStream(
+  trajectories: Iterable<Trajectory | unknown> | AsyncIterable<Trajectory | unknown>,
+  options: StepPromptStreamOptions = {},
+): AsyncGenerator<StepPrompt, void, undefined> {
+  const { onError = 'throw', report, ...buildOptions } = options;
+  if (onError !== 'throw' && onError !== 'skip') {
+    throw new TypeError(`stepPromptStream: option 'onError' must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);
+  }
+  let index = 0;
+  for await (const record of trajectories) {
+    const source = `${buildOptions.source ?? 'trajectories'} record ${index}`;
+    index++;
+    let prompts: StepPrompt[];
+    try {
+      // A record that is not an object is bad data, not a bad argument: skippable.
+      if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+        throw new TrajectoryError({ source, path: '$', expected: 'a trajectory object', found: foundValue(record) });
+      }
+      prompts = buildStepPrompts(record as Trajectory, { ...buildOptions, source });
+    } catch (error) {
+      handleRecordError(error, onError, report);
+      continue;
+    }
+    yield* prompts;
+  }
+}

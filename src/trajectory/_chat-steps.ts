@@ -1,0 +1,216 @@
+import { pyStrip } from '../_lib/python-whitespace.js';
+import type { OnError } from './error-policy.js';
+import { fail, type Where } from './_json-path.js';
+import { TrajectoryError } from './trajectory-error.js';
+import type { Step } from './types.js';
+
+/**
+ * A position in the input: JSON path, and line for line-based formats.
+ * @internal
+ */
+export interface Loc {
+  readonly path: string;
+  readonly line?: number | undefined;
+}
+
+/**
+ * One piece of an assistant turn, in the order the model wrote it.
+ * - `thought`: reasoning that is never an action (a `thinking` block, SWE-agent's `thought`);
+ * - `text`: visible text: the thought of the next action, or, when no action follows, a text step;
+ * - `action`: an action, already rendered; `ids` are the tool-call ids its observation answers.
+ * @internal
+ */
+export type TurnPart =
+  | { readonly kind: 'thought'; readonly text: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'action'; readonly action: string; readonly ids: readonly string[] };
+
+/**
+ * The input, normalized: assistant turns, tool results (matched by id), and
+ * other messages after the task (user replies, environment output), in order.
+ * @internal
+ */
+export type ChatEvent =
+  | { readonly kind: 'turn'; readonly parts: readonly TurnPart[]; readonly loc: Loc }
+  | { readonly kind: 'invalid'; readonly error: TrajectoryError }
+  | { readonly kind: 'result'; readonly ids: readonly string[]; readonly text: string; readonly isError: boolean; readonly loc: Loc }
+  | { readonly kind: 'env'; readonly text: string };
+
+/** @internal */
+export interface BuildStepsOptions {
+  readonly source: string | undefined;
+  readonly textTurns: 'steps' | 'skip';
+  readonly onInvalidTurn: OnError;
+  readonly shareThought: 'first' | 'each';
+}
+
+/** @internal */
+export interface BuiltSteps {
+  readonly steps: Step[];
+  /** Turns dropped by `onInvalidTurn: 'skip'`. */
+  readonly skippedTurns: number;
+  /** Text steps dropped by `textTurns: 'skip'`. */
+  readonly skippedTextTurns: number;
+  /** Steps whose tool-call ids have no tool result. */
+  readonly missingObservations: number;
+  /** Tool results that answer no kept step. */
+  readonly unmatchedToolResults: number;
+  /** Indexes of steps whose tool result is marked as an error. */
+  readonly toolErrorSteps: number[];
+}
+
+function joinTexts(texts: readonly string[]): string {
+  return pyStrip(texts.filter((t) => pyStrip(t) !== '').join('\n\n'));
+}
+
+/**
+ * Turns normalized chat events into steps.
+ *
+ * A tool result answers the latest earlier call with its id that has no result
+ * yet (real logs reuse ids: tau-bench's gpt-4o runs repeat a call id in later
+ * turns). A step's observation is the text of its tool result, then, for the
+ * last step of a turn, the other messages between that turn and the next one
+ * (a user's reply, environment output), joined by blank lines; it is undefined
+ * when there is none. Actions and thoughts are stripped with Python's
+ * `str.strip()` whitespace (as `parseStepOutput` strips the model's action);
+ * observations are kept verbatim.
+ * @internal
+ */
+export function buildChatSteps(events: readonly ChatEvent[], options: BuildStepsOptions): BuiltSteps {
+  const steps: { action: string; thought?: string }[] = [];
+  const results: string[][] = [];
+  const others: string[][] = [];
+  const waiting: boolean[] = [];
+  const toolErrorSteps: number[] = [];
+  const pending = new Map<string, number>();
+  let skippedTurns = 0;
+  let skippedTextTurns = 0;
+  let unmatchedToolResults = 0;
+  // Where the messages after the current turn go: a step index, or -1 to drop them.
+  let envTarget = -1;
+
+  const addStep = (action: string, thought: string, ids: readonly string[]): void => {
+    const step: { action: string; thought?: string } = { action };
+    if (thought !== '') step.thought = thought;
+    for (const id of ids) pending.set(id, steps.length);
+    waiting.push(ids.length > 0);
+    steps.push(step);
+    results.push([]);
+    others.push([]);
+  };
+
+  for (const event of events) {
+    if (event.kind === 'result') {
+      const targets = new Set<number>();
+      for (const id of event.ids) {
+        const k = pending.get(id);
+        if (k === undefined) continue;
+        targets.add(k);
+        pending.delete(id);
+      }
+      if (targets.size === 0) unmatchedToolResults++;
+      for (const k of targets) {
+        results[k]!.push(event.text);
+        waiting[k] = false;
+        if (event.isError && !toolErrorSteps.includes(k)) toolErrorSteps.push(k);
+      }
+      continue;
+    }
+    if (event.kind === 'env') {
+      if (envTarget >= 0) others[envTarget]!.push(event.text);
+      continue;
+    }
+    if (event.kind === 'invalid') {
+      if (options.onInvalidTurn !== 'skip') throw event.error;
+      skippedTurns++;
+      envTarget = -1;
+      continue;
+    }
+
+    const first = steps.length;
+    // Reasoning written since the last action, and since the start of the turn.
+    let sinceLast: { kind: 'thought' | 'text'; text: string }[] = [];
+    const all: string[] = [];
+    let sawAction = false;
+    for (const part of event.parts) {
+      if (part.kind !== 'action') {
+        sinceLast.push(part);
+        all.push(part.text);
+        continue;
+      }
+      sawAction = true;
+      const thought = options.shareThought === 'each' ? all : sinceLast.map((p) => p.text);
+      addStep(pyStrip(part.action), joinTexts(thought), part.ids);
+      sinceLast = [];
+    }
+
+    // Visible text after the last action (or in a turn without one) is a text step.
+    const visible = joinTexts(sinceLast.filter((p) => p.kind === 'text').map((p) => p.text));
+    if (visible !== '') {
+      if (options.textTurns === 'steps') {
+        addStep(visible, joinTexts(sinceLast.filter((p) => p.kind === 'thought').map((p) => p.text)), []);
+      } else {
+        skippedTextTurns++;
+        if (!sawAction) {
+          envTarget = -1;
+          continue;
+        }
+      }
+    }
+
+    if (steps.length === first) {
+      const error = new TrajectoryError({
+        source: options.source,
+        line: event.loc.line,
+        path: event.loc.path,
+        expected: 'an assistant turn with an action (a tool call or text)',
+        found: 'none',
+      });
+      if (options.onInvalidTurn !== 'skip') throw error;
+      skippedTurns++;
+      envTarget = -1;
+      continue;
+    }
+    envTarget = steps.length - 1;
+  }
+
+  const finished = steps.map((step, i): Step => {
+    const texts = [...results[i]!, ...others[i]!];
+    if (texts.length === 0) return step;
+    const nonEmpty = texts.filter((t) => t !== '');
+    return { ...step, observation: nonEmpty.length === 0 ? '' : nonEmpty.join('\n\n') };
+  });
+  const missingObservations = waiting.filter((w) => w).length;
+  return { steps: finished, skippedTurns, skippedTextTurns, missingObservations, unmatchedToolResults, toolErrorSteps };
+}
+
+/**
+ * Builds the `meta` of a parsed trajectory: the format, the source when known,
+ * the counters that are not zero (and `skippedTurns` / `skippedTextTurns`
+ * whenever their policy is `'skip'`), then `extra`.
+ * @internal
+ */
+export function chatMeta(
+  format: string,
+  built: BuiltSteps,
+  options: BuildStepsOptions,
+  extra: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  const meta: Record<string, unknown> = { format };
+  if (options.source !== undefined) meta.source = options.source;
+  if (options.onInvalidTurn === 'skip') meta.skippedTurns = built.skippedTurns;
+  if (options.textTurns === 'skip') meta.skippedTextTurns = built.skippedTextTurns;
+  if (built.missingObservations > 0) meta.missingObservations = built.missingObservations;
+  if (built.unmatchedToolResults > 0) meta.unmatchedToolResults = built.unmatchedToolResults;
+  if (built.toolErrorSteps.length > 0) meta.toolErrorSteps = built.toolErrorSteps;
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) meta[key] = value;
+  return meta;
+}
+
+/**
+ * Throws when no step was found: a trajectory has at least one step.
+ * @internal
+ */
+export function assertHasSteps(steps: readonly Step[], where: Where, path: string, value: unknown): void {
+  if (steps.length === 0) fail(where, path, 'at least one agent step (an assistant turn with an action)', value);
+}

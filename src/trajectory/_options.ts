@@ -1,0 +1,114 @@
+import { assertOptions } from '../_lib/assert.js';
+import { describeType } from '../_lib/describe.js';
+import type { BuildStepsOptions } from './_chat-steps.js';
+import type { ChatParseOptions, TrajectoryParseOptions } from './parse-options.js';
+import { renderToolCall, type ToolCallRenderer } from './render-tool-call.js';
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeType(value);
+}
+
+/**
+ * `value` if it is one of `allowed`, `fallback` if it is undefined, else a `TypeError`
+ * naming the function and the option.
+ * @internal
+ */
+export function oneOfOption<T extends string>(value: unknown, allowed: readonly T[], fallback: T, fn: string, name: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`${fn}: option '${name}' must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+/**
+ * `value` if it is a string or undefined, else a `TypeError`.
+ * @internal
+ */
+export function stringOption(value: unknown, fn: string, name: string): string | undefined {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new TypeError(`${fn}: option '${name}' must be a string, got ${describeType(value)}`);
+  }
+  return value;
+}
+
+/**
+ * `value` if it is a function or undefined, else a `TypeError`.
+ * @internal
+ */
+export function functionOption<F>(value: F | undefined, fn: string, name: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`${fn}: option '${name}' must be a function, got ${describeType(value)}`);
+  }
+  return value;
+}
+
+/**
+ * `value` if it is an array of strings or undefined, else a `TypeError`.
+ * @internal
+ */
+export function stringArrayOption(value: unknown, fn: string, name: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+    throw new TypeError(`${fn}: option '${name}' must be an array of strings, got ${describeType(value)}`);
+  }
+  return value as readonly string[];
+}
+
+/**
+ * A `TypeError` for a top-level argument of the wrong kind.
+ * @internal
+ */
+export function argumentError(fn: string, arg: string, expected: string, value: unknown): TypeError {
+  return new TypeError(`${fn}: argument '${arg}' must be ${expected}, got ${describeType(value)}`);
+}
+
+/** @internal */
+export interface ResolvedOptions {
+  readonly source: string | undefined;
+  readonly id: string | undefined;
+  readonly build: BuildStepsOptions;
+}
+
+/**
+ * Checks the options every parser takes.
+ * @internal
+ */
+export function resolveOptions(options: TrajectoryParseOptions | undefined, fn: string): ResolvedOptions {
+  assertOptions(options, fn);
+  const source = stringOption(options?.source, fn, 'source');
+  return {
+    source,
+    id: stringOption(options?.id, fn, 'id'),
+    build: {
+      source,
+      onInvalidTurn: oneOfOption(options?.onInvalidTurn, ['throw', 'skip'], 'throw', fn, 'onInvalidTurn'),
+      textTurns: 'steps',
+      shareThought: 'first',
+    },
+  };
+}
+
+/** @internal */
+export interface ResolvedChatOptions extends ResolvedOptions {
+  readonly render: ToolCallRenderer;
+  readonly taskRoles: readonly string[] | undefined;
+}
+
+/**
+ * Checks the options of the chat-format parsers.
+ * @internal
+ */
+export function resolveChatOptions(options: ChatParseOptions | undefined, fn: string): ResolvedChatOptions {
+  const base = resolveOptions(options, fn);
+  return {
+    ...base,
+    render: functionOption(options?.renderToolCall, fn, 'renderToolCall') ?? renderToolCall,
+    taskRoles: stringArrayOption(options?.taskRoles, fn, 'taskRoles'),
+    build: {
+      ...base.build,
+      textTurns: oneOfOption(options?.textTurns, ['steps', 'skip'], 'steps', fn, 'textTurns'),
+      shareThought: oneOfOption(options?.shareThought, ['first', 'each'], 'first', fn, 'shareThought'),
+    },
+  };
+}

@@ -1,0 +1,225 @@
+import { pyStrip } from '../_lib/python-whitespace.js';
+import { assertHasSteps, buildChatSteps, chatMeta, type BuildStepsOptions, type ChatEvent, type TurnPart } from './_chat-steps.js';
+import {
+  fail,
+  isRecord,
+  pathIndex,
+  pathKey,
+  readArray,
+  readOptionalString,
+  readRecord,
+  readString,
+  type Where,
+} from './_json-path.js';
+import { contentText, readOpenAIToolCalls, toolMessageIds, turnEvent } from './_openai.js';
+import { argumentError, functionOption, oneOfOption, resolveOptions } from './_options.js';
+import type { TrajectoryParseOptions } from './parse-options.js';
+import { renderToolCall, type ToolCallRenderer } from './render-tool-call.js';
+import { TrajectoryError } from './trajectory-error.js';
+import type { ChatMessage, Step, Trajectory } from './types.js';
+
+const FN = 'parseSweAgentTrajectory';
+
+/** Options of {@link parseSweAgentTrajectory}. */
+export interface ParseSweAgentTrajectoryOptions extends TrajectoryParseOptions {
+  /**
+   * Which record of the run to read the steps from: `'trajectory'` (the
+   * `trajectory[]` array of `{thought, action, observation}`), `'history'` (the
+   * chat messages), or `'auto'` (default): `trajectory` when it is a non-empty
+   * array, else `history`.
+   */
+  readonly form?: 'auto' | 'trajectory' | 'history' | undefined;
+  /**
+   * The task: `'first-user'` (default) is the text of the first user message of
+   * `history` (SWE-agent's instance prompt: the issue and the instructions), a
+   * string; `'messages'` is every message before the first assistant message (the
+   * system prompt, which documents SWE-agent's commands, and the instance prompt).
+   */
+  readonly taskFrom?: 'first-user' | 'messages' | undefined;
+  /**
+   * Renders a history message's tool call when it has no `action` string.
+   * Default: {@link renderToolCall}, `name({"arg":...})`.
+   */
+  readonly renderToolCall?: ToolCallRenderer | undefined;
+}
+
+function isDemo(msg: Record<string, unknown>): boolean {
+  return msg.is_demo === true;
+}
+
+/** The task messages: the history's non-demo messages before the first assistant message. */
+function taskMessages(history: readonly unknown[], where: Where, base: string): ChatMessage[] {
+  const task: ChatMessage[] = [];
+  for (let i = 0; i < history.length; i++) {
+    const path = pathIndex(base, i);
+    const msg = readRecord(history[i], where, path, 'a message object {role, content}');
+    if (isDemo(msg)) continue;
+    const role = readString(msg, 'role', where, path, 'a role string');
+    if (role === 'assistant') break;
+    task.push({ role, content: contentText(msg.content, where, pathKey(path, 'content'), false)! });
+  }
+  return task;
+}
+
+function readTask(traj: Record<string, unknown>, where: Where, taskFrom: 'first-user' | 'messages'): string | ChatMessage[] {
+  const base = pathKey('$', 'history');
+  const history = readArray(traj.history, where, base, 'a history array (the task is read from its first user message)');
+  const messages = taskMessages(history, where, base);
+  if (taskFrom === 'messages') {
+    if (messages.length === 0) fail(where, base, 'a message before the first assistant message (the task)', undefined, 'none');
+    return messages;
+  }
+  const user = messages.find((m) => m.role === 'user');
+  if (user === undefined || pyStrip(user.content) === '') {
+    fail(where, base, 'a user message with text before the first assistant message (the task)', undefined, 'none');
+  }
+  return user.content;
+}
+
+function stepsFromTrajectory(traj: Record<string, unknown>, where: Where, build: BuildStepsOptions): { steps: Step[]; skipped: number } {
+  const base = pathKey('$', 'trajectory');
+  const entries = readArray(traj.trajectory, where, base, 'a trajectory array');
+  const steps: Step[] = [];
+  let skipped = 0;
+  entries.forEach((value, i) => {
+    const path = pathIndex(base, i);
+    const entry = readRecord(value, where, path, 'a trajectory entry {thought, action, observation}');
+    try {
+      const action = pyStrip(readString(entry, 'action', where, path, 'an action string'));
+      if (action === '') fail(where, pathKey(path, 'action'), 'a non-empty action', entry.action);
+      const thought = pyStrip(readOptionalString(entry, 'thought', where, path) ?? '');
+      const observation = readOptionalString(entry, 'observation', where, path);
+      steps.push({ action, ...(thought !== '' && { thought }), ...(observation !== undefined && { observation }) });
+    } catch (error) {
+      if (!(error instanceof TrajectoryError) || build.onInvalidTurn !== 'skip') throw error;
+      skipped++;
+    }
+  });
+  return { steps, skipped };
+}
+
+function assistantParts(msg: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer): TurnPart[] {
+  const thought = readOptionalString(msg, 'thought', where, path) ?? contentText(msg.content, where, pathKey(path, 'content'), true);
+  const parts: TurnPart[] = thought === undefined ? [] : [{ kind: 'thought', text: thought }];
+  const action = msg.action;
+  if (typeof action === 'string' && pyStrip(action) !== '') {
+    // SWE-agent's own text of the command; the ids of its tool calls (if any) link the tool message.
+    const calls = Array.isArray(msg.tool_calls) ? msg.tool_calls : [];
+    const ids = calls.flatMap((c) => (isRecord(c) && typeof c.id === 'string' ? [c.id] : []));
+    parts.push({ kind: 'action', action, ids });
+    return parts;
+  }
+  const calls = readOpenAIToolCalls(msg, where, path, render);
+  if (calls.length === 0) fail(where, pathKey(path, 'action'), 'an action string or tool_calls', action);
+  parts.push(...calls);
+  return parts;
+}
+
+function eventsFromHistory(traj: Record<string, unknown>, where: Where, render: ToolCallRenderer): ChatEvent[] {
+  const base = pathKey('$', 'history');
+  const history = readArray(traj.history, where, base, 'a history array');
+  const events: ChatEvent[] = [];
+  let started = false;
+  history.forEach((value, i) => {
+    const path = pathIndex(base, i);
+    const msg = readRecord(value, where, path, 'a message object {role, content}');
+    if (isDemo(msg)) return;
+    const role = readString(msg, 'role', where, path, 'a role string');
+    if (role === 'assistant') started = true;
+    if (!started) return;
+    if (role === 'assistant') {
+      events.push(turnEvent(() => assistantParts(msg, where, path, render), where, path));
+      return;
+    }
+    const text = contentText(msg.content, where, pathKey(path, 'content'), false)!;
+    const ids = role === 'tool' ? toolMessageIds(msg, where, path) : [];
+    events.push(ids.length > 0 ? { kind: 'result', ids, text, isError: false, loc: { path } } : { kind: 'env', text });
+  });
+  return events;
+}
+
+function problemStatementId(traj: Record<string, unknown>): string | undefined {
+  let config = traj.replay_config;
+  if (typeof config === 'string') {
+    try {
+      config = JSON.parse(config);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isRecord(config) || !isRecord(config.problem_statement)) return undefined;
+  const id = config.problem_statement.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Parses a SWE-agent run (a `.traj` file, or a demonstration `.yaml` once parsed)
+ * into a {@link Trajectory}.
+ *
+ * - **Steps, `trajectory` form** (SWE-agent's own list of steps): one per entry;
+ *   action = `action` (the command, e.g. `"ls -F\n"`), thought = `thought`,
+ *   observation = `observation` verbatim (an empty string when the command printed
+ *   nothing).
+ * - **Steps, `history` form** (the chat; used when there is no `trajectory`, as in
+ *   demonstration files): one per assistant message, action = its `action`
+ *   string, or, without one, its OpenAI-style `tool_calls` rendered by
+ *   `renderToolCall` (one step per call); thought = its `thought`, else its
+ *   `content`; observation = the role "tool" message answering its
+ *   `tool_call_ids`, and the other messages up to the next assistant message (for
+ *   SWE-agent 0.x, the user message with the command's output). Demonstration
+ *   messages inserted in the history (`is_demo: true`) are left out.
+ * - Actions and thoughts are stripped with Python's `str.strip()` (so `"ls -F\n"`
+ *   gives `ls -F`, and a multi-line `edit ... end_of_edit` command loses only its
+ *   final newline); observations are verbatim.
+ * - **Task**: see `taskFrom`; read from `history` in both forms.
+ * - `id`: `options.id`, else `replay_config.problem_statement.id` when present.
+ * - `meta`: `format: 'swe-agent'`, `form` (the one used), `exitStatus` (`info.exit_status`,
+ *   e.g. `'submitted'`), and `skippedTurns` with `onInvalidTurn: 'skip'`.
+ *
+ * @param traj - The parsed `.traj` object.
+ * @param options - Source label, id, form, task and renderer.
+ * @returns The trajectory.
+ * @throws TypeError when `traj` is not an object, or an option is invalid.
+ * @throws {@link TrajectoryError} with the JSON path (`$.trajectory[3].action`,
+ *   `$.history[5].tool_calls[0].function.arguments`) of a malformed entry, no task, or no step.
+ * @example
+ * ```ts
+ * import { parseSweAgentTrajectory } from 'srl-kit';
+ * const t = parseSweAgentTrajectory(JSON.parse(text)); // a .traj file
+ * t.steps[0]; //=> { action: 'ls -F', thought: "Let's list out some of the files ...", observation: 'AUTHORS.rst\n...' }
+ * t.meta; //=> { format: 'swe-agent', form: 'trajectory', exitStatus: 'submitted' }
+ * ```
+ */
+export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTrajectoryOptions): Trajectory {
+  const resolved = resolveOptions(options, FN);
+  const form = oneOfOption(options?.form, ['auto', 'trajectory', 'history'], 'auto', FN, 'form');
+  const taskFrom = oneOfOption(options?.taskFrom, ['first-user', 'messages'], 'first-user', FN, 'taskFrom');
+  const render = functionOption(options?.renderToolCall, FN, 'renderToolCall') ?? renderToolCall;
+  if (!isRecord(traj)) throw argumentError(FN, 'traj', 'an object (a parsed .traj file)', traj);
+  const where: Where = { source: resolved.source };
+
+  const used =
+    form === 'auto' ? (Array.isArray(traj.trajectory) && traj.trajectory.length > 0 ? 'trajectory' : 'history') : form;
+  const task = readTask(traj, where, taskFrom);
+  let steps: Step[];
+  let skippedTurns: number;
+  let meta: Record<string, unknown>;
+  const exitStatus = isRecord(traj.info) && typeof traj.info.exit_status === 'string' ? traj.info.exit_status : undefined;
+  if (used === 'trajectory') {
+    const r = stepsFromTrajectory(traj, where, resolved.build);
+    steps = r.steps;
+    skippedTurns = r.skipped;
+    meta = { format: 'swe-agent', form: used };
+    if (resolved.source !== undefined) meta.source = resolved.source;
+    if (resolved.build.onInvalidTurn === 'skip') meta.skippedTurns = skippedTurns;
+    if (exitStatus !== undefined) meta.exitStatus = exitStatus;
+    assertHasSteps(steps, where, pathKey('$', 'trajectory'), traj.trajectory);
+  } else {
+    const built = buildChatSteps(eventsFromHistory(traj, where, render), resolved.build);
+    steps = built.steps;
+    meta = chatMeta('swe-agent', built, resolved.build, { form: used, exitStatus });
+    assertHasSteps(steps, where, pathKey('$', 'history'), traj.history);
+  }
+  const id = resolved.id ?? problemStatementId(traj);
+  return { ...(id !== undefined && { id }), task, steps, meta };
+}
