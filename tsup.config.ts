@@ -8,7 +8,12 @@ export default defineConfig({
     'trajectory/index': 'src/trajectory/index.ts',
     'prompts/index': 'src/prompts/index.ts',
     'io/index': 'src/io/index.ts',
+    'advantage/index': 'src/advantage/index.ts',
+    'ops/index': 'src/ops/index.ts',
+    'backends/index': 'src/backends/index.ts',
   },
+  // tfjs is a peer dependency: never bundled, so there is one tfjs-core instance.
+  external: [/^@tensorflow\//, 'webgpu', '@huggingface/tokenizers', 'hyparquet-writer'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

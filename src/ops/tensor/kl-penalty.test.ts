@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { klPenalty } from './kl-penalty.js';
+import { HOST_VARIANTS, activate, checkAll, checkKlCase, directionalCheck, fixtureCases, type KlCase } from './_test-support.js';
+
+const CASES = fixtureCases<KlCase>('kl');
+const TOL = { rtol: 1e-6, atol: 1e-7 };
+
+describe.each(HOST_VARIANTS.filter((v) => v.fused && v.simd !== false))('klPenalty on $backend', (variant) => {
+  beforeAll(async () => {
+    await activate(variant);
+  });
+
+  it(`matches the float64 fixtures: ${CASES.length} cases (k1, k2, k3, abs; clamps on and off; values and gradients)`, async () => {
+    const failures = await checkAll(CASES, (c) => checkKlCase(c, TOL));
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps k3 accurate for tiny log-ratios (no float32 cancellation)', () => {
+    tf.tidy(() => {
+      const d = [1e-4, -3e-3, 0.2, -0.45];
+      const lp = tf.tensor1d(d.map(() => -1));
+      const ref = tf.tensor1d(d.map((x) => Math.fround(-1 - x)));
+      const got = klPenalty(lp, ref, 'k3').dataSync();
+      d.forEach((_, i) => {
+        const x = Math.fround(-1 - (d[i] as number)) - -1; // logp_ref - logp as float32 values
+        const exact = Math.expm1(x) - x;
+        expect(Math.abs((got[i] as number) - exact)).toBeLessThanOrEqual(2e-7 * exact);
+      });
+    });
+  });
+
+  it('has the gradient of finite differences', async () => {
+    const failures: string[] = [];
+    for (const c of CASES) {
+      const ref = tf.tensor1d(c.refLogProbs);
+      const f = (lp: Float32Array) => tf.tidy(() => tf.sum(klPenalty(tf.tensor1d(lp), ref, c.estimator, c.options)).dataSync()[0] as number);
+      const [fd, analytic] = await directionalCheck(c.logProbs, c.expected.gradLogProbs, f, 1e-4, c.id.length);
+      const scale = Math.max(1, ...c.expected.values.map(Math.abs));
+      if (!(Math.abs(fd - analytic) <= 2e-6 * scale * c.logProbs.length + 1e-2 * Math.abs(analytic))) {
+        failures.push(`${c.id}: fd ${fd}, gradient ${analytic}`);
+      }
+      ref.dispose();
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('checks its arguments', () => {
+    const a = tf.zeros([2, 3]);
+    expect(() => klPenalty(a, tf.zeros([3, 2]), 'k1')).toThrow(
+      "klPenalty: argument 'refLogProbs' has shape [3, 2], but logProbs of shape [2, 3] needs [2, 3]",
+    );
+    expect(() => klPenalty(a, a, 'k4' as never)).toThrow("klPenalty: argument 'estimator' must be one of 'k1', 'k2', 'k3', 'abs', got \"k4\"");
+    expect(() => klPenalty(a, a, 'k3', { clamp: 0 })).toThrow("klPenalty: option 'clamp' must be a finite number > 0 or null, got 0");
+    expect(() => klPenalty(a, tf.zeros([2, 3], 'int32'), 'k3')).toThrow("klPenalty: argument 'refLogProbs' must be float32, got int32");
+    a.dispose();
+  });
+});
