@@ -91,6 +91,34 @@ describe('the packed package', () => {
     expect(JSON.parse(run('node', ['modules.cjs'], { cwd: consumer }))).toEqual(expected);
   });
 
+  it('trains from the tarball with the tfjs peers, ESM and CJS: gradients registered, one tfjs-core', () => {
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0'], {
+      cwd: consumer,
+    });
+    const body = [
+      "const info = await backends.useBackend('cpu');",
+      'tf.enableProdMode();',
+      'const logProbs = tf.tensor2d([[-1, -0.5], [-2, -0.1]]);',
+      "const inputs = { oldLogProbs: tf.tensor2d([[-1.1, -0.5], [-1.5, -0.1]]), advantages: tf.tensor1d([1, -1]), mask: tf.tensor2d([[1, 1], [1, 0]]) };",
+      'const g = tf.grad((x) => ops.policyLoss({ ...inputs, logProbs: x }).loss)(logProbs);',
+      // The backend srl-kit set is the one the user's own tfjs-core sees.
+      'console.log(JSON.stringify([info.name, tf.getBackend(), Array.from(await g.data()).map((v) => Math.round(v * 1e6) / 1e6)]));',
+    ].join('\n');
+    writeFileSync(
+      join(consumer, 'train.mjs'),
+      "import * as tf from '@tensorflow/tfjs-core'; import * as ops from 'srl-kit/ops'; import * as backends from 'srl-kit/backends';\n" + body,
+    );
+    writeFileSync(
+      join(consumer, 'train.cjs'),
+      "const tf = require('@tensorflow/tfjs-core'); const ops = require('srl-kit/ops'); const backends = require('srl-kit/backends');\n(async () => {\n" + body + '\n})();',
+    );
+    // d(token-mean PPO)/d logp = -A * rho / N where unclipped (rho = exp(logp - old)), 0 where clipped or masked:
+    // (0,0): rho = e^0.1 = 1.105 (inside 1.2) -> -1 * 1.105171 / 3; (0,1): rho 1 -> -1/3; (1,0): A = -1, rho = e^-0.5 = 0.607 < 0.8 clipped -> 0.
+    const expected = ['cpu', 'cpu', [-0.368390, -0.333333, 0, 0]];
+    expect(JSON.parse(run('node', ['train.mjs'], { cwd: consumer }))).toEqual(expected);
+    expect(JSON.parse(run('node', ['train.cjs'], { cwd: consumer }))).toEqual(expected);
+  });
+
   it('type-checks a TypeScript consumer against the shipped declarations, and catches misuse', () => {
     writeFileSync(
       join(consumer, 'good.ts'),
