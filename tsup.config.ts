@@ -11,6 +11,10 @@ export default defineConfig({
     'advantage/index': 'src/advantage/index.ts',
     'ops/index': 'src/ops/index.ts',
     'backends/index': 'src/backends/index.ts',
+    'pool/index': 'src/pool/index.ts',
+    'pool/worker': 'src/pool/worker.ts',
+    'server/index': 'src/server/index.ts',
+    'cli/srl': 'src/cli/srl.ts',
   },
   // tfjs is a peer dependency: never bundled, so there is one tfjs-core instance.
   external: [/^@tensorflow\//, 'webgpu', '@huggingface/tokenizers', 'hyparquet-writer'],

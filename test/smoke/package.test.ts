@@ -119,6 +119,21 @@ describe('the packed package', () => {
     expect(JSON.parse(run('node', ['train.cjs'], { cwd: consumer }))).toEqual(expected);
   });
 
+  it('installs the srl command, and scores on worker threads from the built package', () => {
+    expect(run(join(consumer, 'node_modules', '.bin', 'srl'), ['--help'], { cwd: consumer })).toMatch(/Usage: srl <command>/);
+    writeFileSync(
+      join(consumer, 'pool.mjs'),
+      [
+        "import { scoreBatch } from 'srl-kit/pool';",
+        "const items = Array.from({ length: 300 }, (_, i) => ({ output: `<think>t</think>x = ${i % 7}`, target: 'x = 5' }));",
+        'const results = await scoreBatch(items, { workers: 2, chunkSize: 16 });',
+        'console.log(JSON.stringify([results.length, results[5].reward, results[4].reward, results[0].ok]));',
+      ].join('\n'),
+    );
+    // python3: SequenceMatcher(None, 'x = 5', 'x = 5').ratio() == 1.0 and ('x = 4', 'x = 5') == 0.8
+    expect(JSON.parse(run('node', ['pool.mjs'], { cwd: consumer }))).toEqual([300, 1, 0.8, true]);
+  });
+
   it('type-checks a TypeScript consumer against the shipped declarations, and catches misuse', () => {
     writeFileSync(
       join(consumer, 'good.ts'),

@@ -1,0 +1,67 @@
+import { TrajectoryError } from '../trajectory/trajectory-error.js';
+
+/**
+ * A usage or input error of the `srl` command: printed as one line on stderr,
+ * without a stack trace, and the process exits with `exitCode`.
+ */
+export class CliError extends Error {
+  /** Always `'CliError'`. */
+  override readonly name = 'CliError';
+  /** The exit code (2 for bad usage, 1 for bad input). */
+  readonly exitCode: number;
+
+  /**
+   * @param message - One line saying what is wrong.
+   * @param exitCode - The exit code (default 1).
+   */
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * The one line printed for an error: the message of a {@link CliError},
+ * `TrajectoryError`, `TypeError`/`RangeError` or file-system error, on one line.
+ *
+ * @param command - The subcommand (`prompts`, `score`, ...), or `''`.
+ * @param error - What was thrown.
+ * @returns `srl <command>: <message>`, newlines collapsed.
+ */
+export function errorLine(command: string, error: unknown): string {
+  let message: string;
+  if (error instanceof TrajectoryError || error instanceof CliError) message = error.message;
+  else if (isFsError(error)) message = fsMessage(error);
+  else if (error instanceof Error) message = error.message;
+  else message = String(error);
+  const prefix = command === '' ? 'srl' : `srl ${command}`;
+  return `${prefix}: ${message.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/** The exit code for an error: a {@link CliError}'s own, else 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof CliError ? error.exitCode : 1;
+}
+
+interface FsError extends Error {
+  readonly code: string;
+  readonly path?: string;
+}
+
+function isFsError(error: unknown): error is FsError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && 'syscall' in error;
+}
+
+function fsMessage(error: FsError): string {
+  const path = error.path ?? 'file';
+  switch (error.code) {
+    case 'ENOENT':
+      return `${path}: no such file or directory`;
+    case 'EACCES':
+      return `${path}: permission denied`;
+    case 'EISDIR':
+      return `${path}: is a directory`;
+    default:
+      return `${path}: ${error.code}`;
+  }
+}

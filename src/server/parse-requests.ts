@@ -1,0 +1,205 @@
+import type { StepRewardOptions } from '../reward/index.js';
+import { HttpError } from './http-error.js';
+
+/**
+ * The step-reward options a client may send as JSON (functions cannot travel):
+ * a subset of `StepRewardOptions`.
+ */
+export interface JsonStepRewardOptions {
+  /** `'difflib'` (default, the paper's) or `'lcs'`. */
+  readonly metric?: 'difflib' | 'lcs';
+  /** `'char'` (default) or `'word'`. */
+  readonly granularity?: 'char' | 'word';
+  /** The reward of an output that breaks the format (default `-1`). */
+  readonly formatPenalty?: number;
+  /** Python's `autojunk` for `'difflib'` (default `true`). */
+  readonly autojunk?: boolean;
+  /** Compare only the first `maxLength` elements of each side. */
+  readonly maxLength?: number;
+}
+
+/** One item to score: the model output, the expert step, and per-item options. */
+export interface ParsedItem {
+  /** The model's output. */
+  readonly output: string;
+  /** The expert step. */
+  readonly target: string;
+  /** Per-item reward options. */
+  readonly options?: StepRewardOptions;
+}
+
+/** Limits applied while parsing a request. */
+export interface ParseLimits {
+  /** The longest `output`/`target`/`query`/`label`, in UTF-16 code units. */
+  readonly maxItemChars: number;
+  /** The most items in one request. */
+  readonly maxItems: number;
+}
+
+const OPTION_KEYS = new Set(['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength']);
+
+/**
+ * Parses JSON text, turning a syntax error into a 400 {@link HttpError} that carries the
+ * parser's message.
+ *
+ * @example
+ * ```ts
+ * import { parseJson } from 'srl-kit/server';
+ * parseJson('{"a": 1}'); //=> { a: 1 }
+ * ```
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new HttpError(400, `malformed JSON: ${(err as Error).message}`);
+  }
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function expectObject(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new HttpError(400, `expected an object, got ${typeName(v)}`, path);
+  }
+  return v as Record<string, unknown>;
+}
+
+function expectStringArray(v: unknown, path: string, limits: ParseLimits): string[] {
+  if (!Array.isArray(v)) throw new HttpError(400, `expected an array of strings, got ${typeName(v)}`, path);
+  if (v.length > limits.maxItems) {
+    throw new HttpError(400, `too many items: ${v.length} > ${limits.maxItems}`, path);
+  }
+  for (let i = 0; i < v.length; i++) expectString(v[i], `${path}[${i}]`, limits);
+  return v as string[];
+}
+
+function expectString(v: unknown, path: string, limits: ParseLimits): string {
+  if (typeof v !== 'string') throw new HttpError(400, `expected a string, got ${typeName(v)}`, path);
+  if (v.length > limits.maxItemChars) {
+    throw new HttpError(400, `string of ${v.length} chars exceeds maxItemChars (${limits.maxItemChars})`, path);
+  }
+  return v;
+}
+
+/**
+ * Validates JSON step-reward options (the {@link JsonStepRewardOptions} subset).
+ *
+ * @param v - The parsed value.
+ * @param path - Its JSON path, for error messages.
+ * @returns The options, ready to merge over the server's defaults.
+ * @throws HttpError (400) naming the offending path.
+ * @example
+ * ```ts
+ * import { parseOptions } from 'srl-kit/server';
+ * parseOptions({ metric: 'lcs' }, '$.items[0].options'); //=> { metric: 'lcs' }
+ * ```
+ */
+export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
+  const o = expectObject(v, path);
+  for (const k of Object.keys(o)) {
+    if (!OPTION_KEYS.has(k)) throw new HttpError(400, `unknown option (allowed: ${[...OPTION_KEYS].join(', ')})`, `${path}.${k}`);
+  }
+  const out: { -readonly [K in keyof JsonStepRewardOptions]: JsonStepRewardOptions[K] } = {};
+  if (o['metric'] !== undefined) {
+    if (o['metric'] !== 'difflib' && o['metric'] !== 'lcs') throw new HttpError(400, `expected "difflib" or "lcs"`, `${path}.metric`);
+    out.metric = o['metric'];
+  }
+  if (o['granularity'] !== undefined) {
+    if (o['granularity'] !== 'char' && o['granularity'] !== 'word') throw new HttpError(400, `expected "char" or "word"`, `${path}.granularity`);
+    out.granularity = o['granularity'];
+  }
+  if (o['formatPenalty'] !== undefined) {
+    const p = o['formatPenalty'];
+    if (typeof p !== 'number' || !Number.isFinite(p)) throw new HttpError(400, 'expected a finite number', `${path}.formatPenalty`);
+    out.formatPenalty = p;
+  }
+  if (o['autojunk'] !== undefined) {
+    if (typeof o['autojunk'] !== 'boolean') throw new HttpError(400, 'expected a boolean', `${path}.autojunk`);
+    out.autojunk = o['autojunk'];
+  }
+  if (o['maxLength'] !== undefined) {
+    const m = o['maxLength'];
+    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new HttpError(400, 'expected a positive integer', `${path}.maxLength`);
+    out.maxLength = m;
+  }
+  return out;
+}
+
+/**
+ * Parses an OpenRLHF remote reward-model request
+ * `{ "query": [prompt + response, ...], "prompts": [...], "labels": [...] }` into items:
+ * the output is `query[i]` minus its prefix `prompts[i]`, the target is `labels[i]`.
+ * `prompts` may be left out (then the whole query is the output); other fields are ignored.
+ *
+ * @param body - The parsed JSON body.
+ * @param limits - Item limits.
+ * @returns One item per query, in order.
+ * @throws HttpError (400) naming the JSON path, e.g. `$.labels[3]`, or `$.query[2]` when
+ * it does not start with `$.prompts[2]`.
+ * @example
+ * ```ts
+ * import { parseRewardRequest } from 'srl-kit/server';
+ * parseRewardRequest({ query: ['Q: <think>t</think> x'], prompts: ['Q: '], labels: ['x'] },
+ *   { maxItemChars: 1e5, maxItems: 1e4 });
+ * //=> [{ output: '<think>t</think> x', target: 'x' }]
+ * ```
+ */
+export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedItem[] {
+  const o = expectObject(body, '$');
+  const query = expectStringArray(o['query'], '$.query', limits);
+  const labels = expectStringArray(o['labels'], '$.labels', limits);
+  if (labels.length !== query.length) {
+    throw new HttpError(400, `expected ${query.length} labels (one per query), got ${labels.length}`, '$.labels');
+  }
+  let prompts: string[] | undefined;
+  if (o['prompts'] !== undefined && o['prompts'] !== null) {
+    prompts = expectStringArray(o['prompts'], '$.prompts', limits);
+    if (prompts.length !== query.length) {
+      throw new HttpError(400, `expected ${query.length} prompts (one per query), got ${prompts.length}`, '$.prompts');
+    }
+  }
+  const items: ParsedItem[] = new Array<ParsedItem>(query.length);
+  for (let i = 0; i < query.length; i++) {
+    const q = query[i]!;
+    let output = q;
+    if (prompts !== undefined) {
+      const p = prompts[i]!;
+      if (!q.startsWith(p)) throw new HttpError(400, `does not start with $.prompts[${i}]`, `$.query[${i}]`);
+      output = q.slice(p.length);
+    }
+    items[i] = { output, target: labels[i]! };
+  }
+  return items;
+}
+
+/**
+ * Parses a `/score` request `{ "items": [{ "output", "target", "options"? }] }`.
+ *
+ * @param body - The parsed JSON body.
+ * @param limits - Item limits.
+ * @returns The items, with their JSON options validated.
+ * @throws HttpError (400) naming the JSON path, e.g. `$.items[2].target`.
+ * @example
+ * ```ts
+ * import { parseScoreRequest } from 'srl-kit/server';
+ * parseScoreRequest({ items: [{ output: '<think>t</think> x', target: 'x' }] },
+ *   { maxItemChars: 1e5, maxItems: 1e4 });
+ * ```
+ */
+export function parseScoreRequest(body: unknown, limits: ParseLimits): ParsedItem[] {
+  const o = expectObject(body, '$');
+  const arr = o['items'];
+  if (!Array.isArray(arr)) throw new HttpError(400, `expected an array, got ${typeName(arr)}`, '$.items');
+  if (arr.length > limits.maxItems) throw new HttpError(400, `too many items: ${arr.length} > ${limits.maxItems}`, '$.items');
+  return arr.map((raw, i): ParsedItem => {
+    const path = `$.items[${i}]`;
+    const it = expectObject(raw, path);
+    const output = expectString(it['output'], `${path}.output`, limits);
+    const target = expectString(it['target'], `${path}.target`, limits);
+    if (it['options'] === undefined) return { output, target };
+    return { output, target, options: parseOptions(it['options'], `${path}.options`) };
+  });
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetMetadata } from 'hyparquet';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stepReward } from '../../src/reward/step-reward.js';
+import { runCli, startCli } from './run-cli.js';
+
+const MATH = 'examples/data/math-solutions.jsonl';
+const GSM8K = 'examples/data/gsm8k-sample.jsonl';
+const SWE = 'examples/data/sweagent_marshmallow-1867.traj';
+const DEMO = 'examples/data/demo-steps.jsonl';
+const dir = mkdtempSync(join(tmpdir(), 'srl-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function jsonl(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function parquetRows(path: string): number {
+  const buf = readFileSync(path);
+  return Number(parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)).num_rows);
+}
+
+/** Exactly one non-empty line on stderr, starting with the command. */
+function oneLine(stderr: string, prefix: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^${prefix}: `));
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0] as string;
+}
+
+describe('srl --help', () => {
+  it.each(['prompts', 'score', 'serve', 'inspect'])('srl %s --help prints usage and exits 0', (cmd) => {
+    const r = runCli([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: srl ${cmd}`);
+  });
+  it('srl --help lists the commands; no command exits 2', () => {
+    expect(runCli(['--help']).stdout).toMatch(/prompts[\s\S]*score[\s\S]*serve[\s\S]*inspect/);
+    expect(runCli([]).code).toBe(2);
+  });
+});
+
+describe('srl prompts', () => {
+  it.each(['trl', 'verl'] as const)('writes JSON Lines in the %s layout, with a summary on stderr', (layout) => {
+    const out = join(dir, `math-${layout}.jsonl`);
+    const r = runCli(['prompts', MATH, '-o', out, '--layout', layout]);
+    expect(r.code).toBe(0);
+    const rows = jsonl(out);
+    expect(rows.length).toBeGreaterThan(3);
+    expect(r.stderr).toContain(`records: 3, trajectories: 3, prompts: ${rows.length}, skipped: 0`);
+    expect(Array.isArray(rows[0]?.['prompt'])).toBe(true);
+    if (layout === 'trl') expect(typeof rows[0]?.['target']).toBe('string');
+    else expect(rows[0]?.['reward_model']).toMatchObject({ ground_truth: expect.any(String) });
+  });
+
+  it.each(['trl', 'verl'] as const)('writes Parquet in the %s layout from the SWE-agent trajectory', (layout) => {
+    const out = join(dir, `swe-${layout}.parquet`);
+    const r = runCli(['prompts', SWE, '-o', out, '--layout', layout, '--history', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('trajectories: 1, prompts: 14');
+    expect(parquetRows(out)).toBe(14);
+  });
+
+  it('detects GSM8K records and honours --format numbered', () => {
+    const out = join(dir, 'gsm.jsonl');
+    expect(runCli(['prompts', GSM8K, '-o', out]).code).toBe(0);
+    expect(jsonl(out).length).toBeGreaterThan(3);
+    const forced = runCli(['prompts', GSM8K, '-o', out, '--format', 'numbered']);
+    expect(forced.code).toBe(1);
+    oneLine(forced.stderr, 'srl prompts');
+  });
+
+  it('passes normalised trajectories through, and a JSON array input', () => {
+    const input = join(dir, 'norm.json');
+    writeFileSync(input, JSON.stringify([{ id: 't1', task: 'Add.', steps: [{ action: '1 + 2 = 3' }, { action: 'so 3' }] }]));
+    const out = join(dir, 'norm.jsonl');
+    expect(runCli(['prompts', input, '-o', out]).code).toBe(0);
+    expect(jsonl(out).map((r) => r['target'])).toEqual(['1 + 2 = 3', 'so 3']);
+  });
+
+  it('fails with one line naming the line of a bad JSONL record; --on-error skip counts it', () => {
+    const input = join(dir, 'bad.jsonl');
+    writeFileSync(input, `${readFileSync(MATH, 'utf8').trim()}\n{oops\n`);
+    const r = runCli(['prompts', input, '-o', join(dir, 'bad-out.jsonl')]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr, 'srl prompts')).toContain('line 4: expected a JSON value, found');
+    const s = runCli(['prompts', input, '-o', join(dir, 'bad-out.jsonl'), '--on-error', 'skip']);
+    expect(s.code).toBe(0);
+    expect(s.stderr).toContain('skipped: 1');
+    expect(s.stderr).toContain('line 4');
+  });
+
+  it('rejects bad usage with exit code 2 and one line', () => {
+    for (const args of [
+      ['prompts', MATH],
+      ['prompts', MATH, '-o', join(dir, 'x.csv')],
+      ['prompts', MATH, '-o', join(dir, 'x.jsonl'), '--layout', 'foo'],
+      ['prompts', MATH, '-o', join(dir, 'x.jsonl'), '--history', '-1'],
+      ['prompts', MATH, '-o', join(dir, 'x.jsonl'), '--max-prompt-tokens', '100'],
+      ['prompts', MATH, '-o', join(dir, 'x.jsonl'), '--bogus'],
+    ]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      oneLine(r.stderr, 'srl prompts');
+    }
+    const missing = runCli(['prompts', join(dir, 'nope.jsonl'), '-o', join(dir, 'x.jsonl')]);
+    expect(missing.code).toBe(1);
+    expect(oneLine(missing.stderr, 'srl prompts')).toContain('no such file');
+    const unknown = runCli(['frob']);
+    expect(unknown.code).toBe(2);
+    oneLine(unknown.stderr, 'srl');
+  });
+});
+
+describe('srl score', () => {
+  it('adds reward, format_ok and format_reason equal to stepReward (arrays of outputs)', () => {
+    const out = join(dir, 'scored.jsonl');
+    const r = runCli(['score', DEMO, '-o', out, '--output-field', 'outputs', '--target-field', 'expert_step', '--workers', '2']);
+    expect(r.code).toBe(0);
+    const input = jsonl(DEMO);
+    const rows = jsonl(out);
+    expect(rows).toHaveLength(input.length);
+    rows.forEach((row, i) => {
+      const outputs = input[i]?.['outputs'] as string[];
+      const target = input[i]?.['expert_step'] as string;
+      expect(row['reward']).toEqual(outputs.map((o) => stepReward(o, target)));
+      expect((row['format_ok'] as boolean[]).length).toBe(outputs.length);
+    });
+    expect(r.stderr).toMatch(/^srl score: 3 rows/);
+  });
+
+  it('scores string fields to stdout in chunks, with --metric lcs --granularity word', () => {
+    const input = join(dir, 'rollouts.jsonl');
+    const items = [
+      { output: '<think>t</think> x = 4', target: 'x = 5' },
+      { output: 'no think block', target: 'x = 5' },
+      { output: '<think>a</think>the cat sat', target: 'the cat sat down' },
+    ];
+    writeFileSync(input, items.map((x) => JSON.stringify(x)).join('\n'));
+    const r = runCli(['score', input, '--metric', 'lcs', '--granularity', 'word', '--workers', '0', '--chunk-size', '2']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x['reward'])).toEqual(items.map((x) => stepReward(x.output, x.target, { metric: 'lcs', granularity: 'word' })));
+    expect(rows.map((x) => x['format_ok'])).toEqual([true, false, true]);
+    expect(rows[1]?.['format_reason']).toBe('missing-think');
+    expect(rows[0]?.['format_reason']).toBeNull();
+  });
+
+  it('fails with one line on a row without a target', () => {
+    const input = join(dir, 'no-target.jsonl');
+    writeFileSync(input, '{"output":"<think>a</think>b","target":"b"}\n{"output":"x"}\n');
+    const r = runCli(['score', input, '--workers', '0']);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr, 'srl score')).toContain('row 2, $.target: expected a non-empty string, found nothing');
+  });
+});
+
+describe('srl inspect', () => {
+  it('reports trajectories with step histograms', () => {
+    const r = runCli(['inspect', SWE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('trajectories: 1, steps: 14 (formats: sweagent 1)');
+    expect(r.stdout).toMatch(/step action length \(chars\): n=14/);
+    expect(r.stdout).toMatch(/\| +\d+ #+/);
+  });
+
+  it('reports prompt rows with prompt and target histograms', () => {
+    const out = join(dir, 'inspect-prompts.jsonl');
+    expect(runCli(['prompts', MATH, '-o', out, '--layout', 'verl']).code).toBe(0);
+    const r = runCli(['inspect', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('prompts');
+    expect(r.stdout).toMatch(/prompt length \(chars\): n=\d+/);
+    expect(r.stdout).toMatch(/target length \(chars\): n=\d+/);
+  });
+});
+
+describe('srl serve', () => {
+  it('prints the URL, answers GET /health and exits 0 on SIGTERM', async () => {
+    const child = startCli(['serve', '--port', '0', '--workers', '0']);
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /(http:\/\/\S+)\n/.exec(buf);
+        if (m !== null) resolve(m[1] as string);
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
