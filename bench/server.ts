@@ -2,10 +2,12 @@
  * `npm run bench:server [-- --quick]`: throughput and latency of the reward server's
  * `POST /reward` under C concurrent keep-alive clients sending batches of 64, against a
  * pure-Python `http.server` + `difflib` reference (bench/server_reference.py) on the
- * same load. Checks that both return the same rewards (the reference's format check is
- * simpler, so only well-formed outputs are used).
+ * same load, with real step pairs (the reward fixtures). Checks that both return the same
+ * rewards (the reference's format check is simpler, so only well-formed outputs are used).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +30,22 @@ function post(agent: Agent, url: string, body: string): Promise<number[]> {
   });
 }
 
+/**
+ * Real step pairs (test/fixtures/reward/pairs.jsonl.gz: expert steps from the shared
+ * trajectories and edited copies, wrapped as model outputs), only those with a non-empty
+ * action, so that every output is well formed for the reference too.
+ */
+const PAIRS = gunzipSync(readFileSync(fileURLToPath(new URL('../test/fixtures/reward/pairs.jsonl.gz', import.meta.url))))
+  .toString('utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as { output: string; expert: string; action: string })
+  .filter((p) => p.action !== '');
+
 function makeBody(c: number, r: number): string {
-  const prompts = Array.from({ length: BATCH }, (_, i) => `Task ${c}.${r}.${i}: next step?\n`);
-  const outputs = prompts.map((_, i) => `<think>reason about ${c} ${r} ${i}</think> run_tool(arg=${(c * 13 + r * 7 + i) % 97}, mode="fast")`);
-  const labels = prompts.map((_, i) => `run_tool(arg=${i % 97}, mode="fast")`);
-  return JSON.stringify({ query: prompts.map((p, i) => p + outputs[i]), prompts, labels });
+  const picks = Array.from({ length: BATCH }, (_, i) => PAIRS[(c * 7919 + r * 104729 + i * 31) % PAIRS.length] as (typeof PAIRS)[number]);
+  const prompts = picks.map((_, i) => `Task ${c}.${r}.${i}: next step?\n`);
+  return JSON.stringify({ query: prompts.map((p, i) => p + (picks[i] as (typeof PAIRS)[number]).output), prompts, labels: picks.map((p) => p.expert) });
 }
 
 async function load(url: string): Promise<{ rps: number; items: number; p50: number; p99: number; rewards: number[][] }> {
