@@ -1,7 +1,8 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { readJsonArray } from '../io/read-json-array.js';
 import { readJsonl } from '../io/read-jsonl.js';
+import { isGzipPath, openFileStream } from '../io/read-source.js';
 import type { OnError, SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 
@@ -24,7 +25,7 @@ export interface ReadRecordsOptions {
  */
 export async function* readRecords(path: string, options: ReadRecordsOptions): AsyncGenerator<unknown, void, undefined> {
   const { onError, report } = options;
-  const base = path.replace(/\.gz$/i, '');
+  const base = isGzipPath(path) ? path.slice(0, -3) : path;
   if (/\.(jsonl|ndjson)$/i.test(base)) {
     yield* readJsonl(path, { onError, report, source: path });
     return;
@@ -35,7 +36,7 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
     return;
   }
   const bytes = await readFile(path);
-  const text = (/\.gz$/i.test(path) ? gunzipSync(bytes) : bytes).toString('utf8');
+  const text = (isGzipPath(path) ? gunzipSync(bytes) : bytes).toString('utf8');
   try {
     yield JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
@@ -49,18 +50,20 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
   }
 }
 
-/** The first non-whitespace character of a file (gunzipped when `.gz`), or '' when empty. */
+/**
+ * The first non-whitespace character of a file (gunzipped when `.gz`), or '' when empty.
+ * Reads only as far as that character, through the io module's file stream.
+ */
 async function firstChar(path: string): Promise<string> {
-  if (/\.gz$/i.test(path)) {
-    const text = gunzipSync(await readFile(path)).subarray(0, 4096).toString('utf8');
-    return text.replace(/^\uFEFF/, '').trimStart().charAt(0);
-  }
-  const handle = await open(path, 'r');
+  const stream = openFileStream(path);
+  let head = '';
   try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart().charAt(0);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      head = (head + chunk.toString('utf8')).replace(/^\uFEFF/, '').trimStart();
+      if (head !== '') return head.charAt(0);
+    }
+    return '';
   } finally {
-    await handle.close();
+    (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
   }
 }

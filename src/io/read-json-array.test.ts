@@ -4,27 +4,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSkipReport } from '../trajectory/error-policy.js';
-import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import { readJsonArray } from './read-json-array.js';
+import { collect, failure } from '../../test/helpers/collect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-kit-read-json-array-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
-
-async function failure(iterable: AsyncIterable<unknown>): Promise<TrajectoryError> {
-  try {
-    await collect(iterable);
-  } catch (error) {
-    if (error instanceof TrajectoryError) return error;
-    throw error;
-  }
-  throw new Error('expected a TrajectoryError');
-}
 
 // Brackets and braces inside strings, escaped quotes and backslashes, multi-byte
 // characters, nested arrays, and bare scalars as elements.

@@ -5,27 +5,11 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSkipReport } from '../trajectory/error-policy.js';
-import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import { readJsonl } from './read-jsonl.js';
+import { collect, failure } from '../../test/helpers/collect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-kit-read-jsonl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
-
-async function failure(iterable: AsyncIterable<unknown>): Promise<TrajectoryError> {
-  try {
-    await collect(iterable);
-  } catch (error) {
-    if (error instanceof TrajectoryError) return error;
-    throw error;
-  }
-  throw new Error('expected a TrajectoryError');
-}
 
 // A byte order mark, multi-byte characters of 2, 3 and 4 bytes, escaped quotes and
 // backslashes, blank lines, a CRLF line, no final newline.

@@ -8,15 +8,10 @@ import { readJsonl } from './read-jsonl.js';
 import { toTrlRow } from './to-trl-row.js';
 import { toVerlRow } from './to-verl-row.js';
 import { writeDataset } from './write-dataset.js';
+import { collect } from '../../test/helpers/collect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-kit-write-dataset-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
 
 function prompt(i: number): StepPrompt {
   const messages = [

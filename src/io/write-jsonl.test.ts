@@ -6,15 +6,10 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readJsonl } from './read-jsonl.js';
 import { JSONL_CHUNK_BYTES, writeJsonl } from './write-jsonl.js';
+import { collect } from '../../test/helpers/collect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-kit-write-jsonl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
 
 const ROWS = [
   { prompt: [{ role: 'user', content: 'Résous "x² = 4"\n(步骤 😀)' }], target: 'x = ±2', step_index: 0 },
