@@ -14,10 +14,12 @@ export default defineConfig({
     'pool/index': 'src/pool/index.ts',
     'pool/worker': 'src/pool/worker.ts',
     'server/index': 'src/server/index.ts',
+    'server/worker': 'src/server/worker.ts',
+    'server/cluster-worker': 'src/server/cluster-worker.ts',
     'cli/srl': 'src/cli/srl.ts',
   },
   // tfjs is a peer dependency: never bundled, so there is one tfjs-core instance.
-  external: [/^@tensorflow\//, 'webgpu', '@huggingface/tokenizers', 'hyparquet-writer'],
+  external: [/^@tensorflow\//, 'webgpu', '@huggingface/tokenizers', 'hyparquet-writer', 'hyparquet'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -19,6 +19,12 @@ export interface ParsedArgs {
  * @param args - The arguments after the subcommand name.
  * @param options - The subcommand's options (`help` is added).
  * @returns The values and positionals.
+ * @throws CliError (exit 2) for an unknown option or a missing value.
+ * @example
+ * ```ts
+ * parseCommandArgs(['in.jsonl', '-o', 'out.jsonl'], { output: { type: 'string', short: 'o' } });
+ * //=> { values: { output: 'out.jsonl' }, positionals: ['in.jsonl'] }
+ * ```
  */
 export function parseCommandArgs(args: readonly string[], options: OptionSpec): ParsedArgs {
   try {
@@ -37,7 +43,13 @@ export function parseCommandArgs(args: readonly string[], options: OptionSpec): 
   }
 }
 
-/** A string option's value, or undefined. */
+/**
+ * A string option's value, or undefined.
+ * @example
+ * ```ts
+ * stringValue({ values: { output: 'out.jsonl' }, positionals: [] }, 'output'); //=> 'out.jsonl'
+ * ```
+ */
 export function stringValue(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : undefined;
@@ -46,6 +58,11 @@ export function stringValue(args: ParsedArgs, name: string): string | undefined 
 /**
  * A string option that must be one of `allowed`.
  * @throws CliError (exit 2) for any other value.
+ * @example
+ * ```ts
+ * choiceValue(args, 'on-error', ['throw', 'skip'] as const, 'throw'); //=> 'throw' when absent
+ * // --on-error throw: CliError 'option --on-error must be one of fail, skip, got "throw"'
+ * ```
  */
 export function choiceValue<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
   const v = stringValue(args, name);
@@ -59,6 +76,11 @@ export function choiceValue<T extends string>(args: ParsedArgs, name: string, al
 /**
  * An integer option within `[min, max]`, or undefined when absent.
  * @throws CliError (exit 2) for anything else.
+ * @example
+ * ```ts
+ * integerValue(args, 'workers', 0, 256); //=> 4 for --workers 4
+ * // --workers -1: CliError 'option --workers must be an integer from 0 to 256, got "-1"'
+ * ```
  */
 export function integerValue(args: ParsedArgs, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = stringValue(args, name);
@@ -73,6 +95,10 @@ export function integerValue(args: ParsedArgs, name: string, min: number, max = 
 /**
  * Exactly `count` positional arguments, named in the error when missing.
  * @throws CliError (exit 2) when there are fewer or more.
+ * @example
+ * ```ts
+ * const [input] = positionalArgs(args, ['input']); // no argument: CliError 'missing argument <input> (see --help)'
+ * ```
  */
 export function positionalArgs(args: ParsedArgs, names: readonly string[]): string[] {
   if (args.positionals.length < names.length) {

@@ -3,6 +3,11 @@ import { TrajectoryError } from '../trajectory/trajectory-error.js';
 /**
  * A usage or input error of the `srl` command: printed as one line on stderr,
  * without a stack trace, and the process exits with `exitCode`.
+ *
+ * @example
+ * ```ts
+ * throw new CliError('missing option -o <output> (see --help)', 2);
+ * ```
  */
 export class CliError extends Error {
   /** Always `'CliError'`. */
@@ -27,6 +32,10 @@ export class CliError extends Error {
  * @param command - The subcommand (`prompts`, `score`, ...), or `''`.
  * @param error - What was thrown.
  * @returns `srl <command>: <message>`, newlines collapsed.
+ * @example
+ * ```ts
+ * errorLine('score', new CliError('bad\nthing')); //=> 'srl score: bad thing'
+ * ```
  */
 export function errorLine(command: string, error: unknown): string {
   let message: string;
@@ -38,7 +47,14 @@ export function errorLine(command: string, error: unknown): string {
   return `${prefix}: ${message.replace(/\s*\n\s*/g, ' ')}`;
 }
 
-/** The exit code for an error: a {@link CliError}'s own, else 1. */
+/**
+ * The exit code for an error: a {@link CliError}'s own, else 1.
+ * @example
+ * ```ts
+ * exitCodeOf(new CliError('usage', 2)); //=> 2
+ * exitCodeOf(new Error('x'));           //=> 1
+ * ```
+ */
 export function exitCodeOf(error: unknown): number {
   return error instanceof CliError ? error.exitCode : 1;
 }

@@ -22,6 +22,12 @@ export interface ReadRecordsOptions {
  * @param path - The input file.
  * @param options - The error policy and skip report.
  * @returns The records.
+ * @example
+ * ```ts
+ * const report = createSkipReport();
+ * for await (const record of readRecords('trajectories.jsonl.gz', { onError: 'skip', report })) use(record);
+ * report.skipped; // lines that were not JSON
+ * ```
  */
 export async function* readRecords(path: string, options: ReadRecordsOptions): AsyncGenerator<unknown, void, undefined> {
   const { onError, report } = options;

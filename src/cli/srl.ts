@@ -34,6 +34,10 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<voi
 /**
  * Runs the command line; errors become one line on stderr and a non-zero exit code.
  * @param argv - The arguments after the program name.
+ * @example
+ * ```ts
+ * await main(['inspect', 'train.parquet']); // as `srl inspect train.parquet`
+ * ```
  */
 export async function main(argv: readonly string[]): Promise<void> {
   const [name, ...rest] = argv;

@@ -50,6 +50,11 @@ function taskText(record: Rec): string | undefined {
  *
  * @param record - One input record.
  * @returns The format, or undefined when no rule matches.
+ * @example
+ * ```ts
+ * detectFormat({ question: 'How many?', answer: '3 + 4 = 7\n#### 7' }); //=> 'gsm8k'
+ * detectFormat({ task: 'Add.', steps: [] });                          //=> 'trajectory'
+ * ```
  */
 export function detectFormat(record: unknown): DetectedFormat | undefined {
   if (isRecord(record)) {
@@ -81,6 +86,11 @@ export function detectFormat(record: unknown): DetectedFormat | undefined {
  * @param source - A label for errors (`file record N`).
  * @returns The trajectory.
  * @throws TrajectoryError when the record is not in the format.
+ * @example
+ * ```ts
+ * toTrajectory({ id: 7, problem: 'Add.', solution: '1. 1 + 2 = 3\n2. So 3.' }, 'auto', 'in.jsonl record 1');
+ * //=> { id: '7', task: 'Add.', steps: [{ action: '1. 1 + 2 = 3' }, { action: '2. So 3.' }], meta: { solutionFormat: 'numbered' } }
+ * ```
  */
 export function toTrajectory(record: unknown, format: InputFormat, source: string): Trajectory | unknown {
   const detected = format === 'auto' ? detectFormat(record) : format;

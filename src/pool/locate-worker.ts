@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** This module's own file: `__filename` in the CJS build (and under vitest), else `import.meta.url`. @internal */
@@ -16,19 +16,22 @@ export interface WorkerLocation {
 }
 
 /**
- * Finds the worker next to `file` (this module's file): `worker.ts` from source
- * (tsx/vitest), `worker.cjs` beside a `.cjs` build, `worker.js` beside an ESM build;
- * also `pool/worker.*` when the pool's code was split into a chunk at `dist/`.
+ * Finds the worker entry `<module>/<entry>.*` (default `pool/worker.*`) from `file` (this module's file, or the
+ * chunk it was bundled into): `worker.ts` from source (tsx/vitest), `worker.cjs` beside
+ * a `.cjs` build, `worker.js` beside an ESM build. Looks in `file`'s folder when that is
+ * `<module>`, in `<folder>/<module>` (a chunk at `dist/`) and in `<folder>/../<module>`
+ * (a sibling module's folder, e.g. `dist/pool` -> `dist/server`).
  * @internal
  */
-export function locateWorker(file: string = ownFile()): WorkerLocation {
+export function locateWorker(file: string = ownFile(), module: 'pool' | 'server' = 'pool', entry: 'worker' | 'cluster-worker' = 'worker'): WorkerLocation {
   const dir = dirname(file);
   const ext = file.endsWith('.ts') || file.endsWith('.mts') ? '.ts' : file.endsWith('.cjs') ? '.cjs' : '.js';
-  const names = ext === '.ts' ? ['worker.ts'] : [`worker${ext}`, ext === '.cjs' ? 'worker.js' : 'worker.cjs'];
-  const candidates = names.flatMap((n) => [join(dir, n), join(dir, 'pool', n)]);
+  const names = ext === '.ts' ? [`${entry}.ts`] : [`${entry}${ext}`, `${entry}${ext === '.cjs' ? '.js' : '.cjs'}`];
+  const dirs = [...(basename(dir) === module ? [dir] : []), join(dir, module), join(dir, '..', module)];
+  const candidates = names.flatMap((n) => dirs.map((d) => join(d, n)));
   const found = candidates.find((c) => existsSync(c));
   if (found === undefined) {
-    throw new Error(`srl-kit pool: cannot find the worker; looked for ${candidates.join(', ')}`);
+    throw new Error(`srl-kit ${module}: cannot find the ${entry === 'worker' ? 'worker' : entry}; looked for ${candidates.join(', ')}`);
   }
   const execArgv = found.endsWith('.ts') ? ['--import', 'tsx'] : [];
   return { filename: found, execArgv };

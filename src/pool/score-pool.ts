@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldTick } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { locateWorker } from './locate-worker.js';
+import { createFifoGate } from './fifo-gate.js';
+import { abortError, runWithRetry } from './run-task.js';
 import { scoreOne } from './score-items.js';
 import type { ChunkAnswer, ChunkTask, ScoreItem, ScorePool, ScorePoolOptions, ScorePoolStats, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
@@ -12,10 +14,6 @@ function intOption(value: unknown, name: string, min: number): number | undefine
     throw new RangeError(`createScorePool: option '${name}' must be an integer >= ${min}, got ${String(value)}`);
   }
   return value;
-}
-
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 /**
@@ -46,6 +44,7 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
   let closing: Promise<void> | null = null;
 
   let piscina: Piscina | null = null;
+  const gate = createFifoGate(Math.max(1, workers), maxQueue ?? Infinity);
   if (workers > 0) {
     const where = locateWorker();
     piscina = new Piscina({
@@ -54,35 +53,23 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
       minThreads: workers,
       maxThreads: workers,
       execArgv: [...process.execArgv, ...where.execArgv],
-      ...(maxQueue !== undefined ? { maxQueue } : {}),
     });
   }
 
   async function runChunk(pool: Piscina, items: readonly ScoreItem[], index: number, start: number, signal?: AbortSignal): Promise<ScoreResult[]> {
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw abortError(signal);
-      stats.tasks++;
-      const task: ChunkTask = { items, attempt };
-      let answer: ChunkAnswer;
-      try {
-        answer = (await pool.run(task, signal ? { signal } : {})) as ChunkAnswer;
-      } catch (err) {
-        if (signal?.aborted) throw abortError(signal);
-        if (closed) throw new Error('srl-kit pool: closed while scoring', { cause: err });
-        const msg = err instanceof Error ? err.message : String(err);
-        if (/queue is at limit/i.test(msg)) throw err;
-        stats.workerCrashes++;
-        const label = `chunk ${index} (items ${start}..${start + items.length - 1})`;
-        if (attempt >= 1) throw new Error(`srl-kit pool: ${label} failed twice: ${msg}`, { cause: err });
-        stats.retried++;
-        continue;
-      }
-      if ('error' in answer) {
-        const E = answer.error.name === 'RangeError' ? RangeError : answer.error.name === 'TypeError' ? TypeError : Error;
-        throw new E(`${answer.error.message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
-      }
-      return answer.results;
+    const label = `chunk ${index} (items ${start}..${start + items.length - 1})`;
+    const leave = await gate.enter(signal);
+    let answer: ChunkAnswer;
+    try {
+      answer = (await runWithRetry(pool, (attempt): ChunkTask => ({ items, attempt }), { label, signal, closed: () => closed, stats })) as ChunkAnswer;
+    } finally {
+      leave();
     }
+    if ('error' in answer) {
+      const E = answer.error.name === 'RangeError' ? RangeError : answer.error.name === 'TypeError' ? TypeError : Error;
+      throw new E(`${answer.error.message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
+    }
+    return answer.results;
   }
 
   async function scoreHere(items: readonly ScoreItem[], signal?: AbortSignal): Promise<ScoreResult[]> {

@@ -1,17 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createScorePool, type ScorePool, type ScoreResult } from '../pool/index.js';
+import { availableParallelism } from 'node:os';
+import type { ScorePool, ScorePoolStats } from '../pool/index.js';
 import { HttpError } from './http-error.js';
-import { readBody } from './read-body.js';
-import {
-  parseJson,
-  parseRewardRequest,
-  parseScoreRequest,
-  type JsonStepRewardOptions,
-  type ParsedItem,
-  type ParseLimits,
-} from './parse-requests.js';
+import { readBodyBytes } from './read-body.js';
+import { parseJson, type JsonStepRewardOptions, type ParseLimits } from './parse-requests.js';
+import { createRequestPool, type RequestPool } from './request-pool.js';
+import { requestItems, type ScoreRoute } from './request-items.js';
+import { responseBody } from './response-body.js';
 
 /** One structured log line, written once per request. */
 export interface RequestLogEntry {
@@ -39,9 +36,18 @@ export interface RewardServerOptions {
   readonly port?: number;
   /** When set, every request except `GET /health` needs `Authorization: Bearer <token>`. */
   readonly token?: string;
-  /** Worker threads of the score pool the server creates (see `createScorePool`). */
+  /**
+   * Worker threads the server creates (default `os.availableParallelism()`; 0 = score on
+   * the main thread). Each request's body goes to a worker as bytes and comes back as the
+   * response text: parsing, validation, scoring and serialisation all run there, the main
+   * thread does HTTP only. A request whose worker dies is retried once on a fresh worker.
+   */
   readonly workers?: number;
-  /** A pool to use instead of creating one; the server does not close it. */
+  /**
+   * A score pool to use instead (e.g. one shared with other code); the server does not
+   * close it. Then the body is parsed and the response serialised on the main thread and
+   * only the scoring runs in `pool`, which scales less well.
+   */
   readonly pool?: Pick<ScorePool, 'score' | 'workers'>;
   /** Largest request body in bytes (default 8 MiB) -> 413. */
   readonly maxBodyBytes?: number;
@@ -94,6 +100,11 @@ export interface RewardServer {
   readonly server: Server;
   /** Scoring requests now in flight. */
   readonly inFlight: number;
+  /**
+   * Counters of the server's own workers (tasks run, retried after a worker died, worker
+   * deaths); all zero when a `pool` was passed in (see that pool's own `stats`).
+   */
+  readonly workerStats: Readonly<ScorePoolStats>;
 }
 
 const DEFAULTS = {
@@ -123,7 +134,7 @@ function sameSecret(got: string | undefined, expected: string): boolean {
  * - `POST /reward`: the OpenRLHF remote reward-model protocol,
  *   `{ query, prompts, labels }` -> `{ rewards, scores, extra_logs: { format_ok } }`;
  * - `POST /score`: `{ items: [{ output, target, options? }] }` -> `{ results: [{ reward, ok, reason? }] }`;
- * - `GET /health`: `{ status: 'ok', workers, inFlight }`.
+ * - `GET /health`: `{ status: 'ok', workers, inFlight, pid }`.
  *
  * Errors are JSON `{ "error": { "status", "message", "path"? } }`. Bodies, items and
  * concurrency are bounded (413, 400, 503) and each request has a time budget (408/504).
@@ -152,37 +163,38 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
   const scoring = options.scoring ?? {};
   const logger = options.logger ?? defaultLogger;
   const expectedAuth = options.token === undefined ? undefined : `Bearer ${options.token}`;
-  const ownPool = options.pool === undefined;
-  let pool: Pick<ScorePool, 'score' | 'workers'> | undefined = options.pool;
-  let createdPool: ScorePool | undefined;
-  const getPool = (): Pick<ScorePool, 'score' | 'workers'> => {
-    if (pool === undefined) {
-      createdPool = createScorePool(options.workers === undefined ? {} : { workers: options.workers });
-      pool = createdPool;
-    }
-    return pool;
-  };
+  const userPool = options.pool;
+  const workerCount = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workerCount) || workerCount < 0) {
+    throw new RangeError(`createRewardServer: option 'workers' must be an integer >= 0, got ${String(options.workers)}`);
+  }
+  let requestPool: RequestPool | undefined;
+  const getRequestPool = (): RequestPool => (requestPool ??= createRequestPool(workerCount, limits, scoring));
+  const noStats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };
 
   let inFlight = 0;
   let closing = false;
   let drained: (() => void) | undefined;
 
-  const withDefaults = (item: ParsedItem): ParsedItem => {
-    if (Object.keys(scoring).length === 0) return item;
-    return { output: item.output, target: item.target, options: { ...scoring, ...item.options } };
-  };
-
-  async function score(items: ParsedItem[], signal: AbortSignal): Promise<ScoreResult[]> {
-    const results = await getPool().score(items.map(withDefaults), signal);
-    if (results.length !== items.length) throw new Error(`pool returned ${results.length} results for ${items.length} items`);
-    return results;
+  /** The response text of a scoring request (or throws the HttpError to answer with). */
+  async function scoreRequest(route: ScoreRoute, bytes: Buffer, signal: AbortSignal): Promise<{ text: string; items: number }> {
+    if (userPool !== undefined) {
+      const items = requestItems(route, parseJson(bytes.toString('utf8')), limits, scoring);
+      const results = await userPool.score(items, signal);
+      if (results.length !== items.length) throw new Error(`pool returned ${results.length} results for ${items.length} items`);
+      return { text: JSON.stringify(responseBody(route, results)), items: items.length };
+    }
+    const answer = await getRequestPool().answer(route, bytes, signal);
+    if ('error' in answer) throw new HttpError(answer.error.status, answer.error.message, answer.error.path);
+    return answer;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, path: string, signal: AbortSignal, phase: { body: boolean }): Promise<{ status: number; body: unknown; items: number }> {
+  async function handle(req: IncomingMessage, path: string, signal: AbortSignal, phase: { body: boolean }): Promise<{ status: number; text: string; items: number }> {
     const method = req.method ?? 'GET';
     if (path === '/health') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET', undefined, { Allow: 'GET' });
-      return { status: 200, body: { status: closing ? 'closing' : 'ok', workers: pool?.workers ?? options.workers ?? null, inFlight }, items: 0 };
+      const workers = userPool?.workers ?? workerCount;
+      return { status: 200, text: JSON.stringify({ status: closing ? 'closing' : 'ok', workers, inFlight, pid: process.pid }), items: 0 };
     }
     if (path !== '/reward' && path !== '/score') throw new HttpError(404, `no route for ${method} ${path}`);
     if (method !== 'POST') throw new HttpError(405, 'use POST', undefined, { Allow: 'POST' });
@@ -190,31 +202,14 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       throw new HttpError(401, 'missing or wrong bearer token', undefined, { 'WWW-Authenticate': 'Bearer' });
     }
     phase.body = true;
-    const text = await readBody(req, maxBodyBytes);
+    const bytes = await readBodyBytes(req, maxBodyBytes);
     phase.body = false;
-    const json = parseJson(text);
-    if (path === '/reward') {
-      const items = parseRewardRequest(json, limits);
-      const results = await score(items, signal);
-      const rewards = results.map((r) => r.reward);
-      return {
-        status: 200,
-        body: { rewards, scores: rewards, extra_logs: { format_ok: results.map((r) => (r.ok ? 1 : 0)) } },
-        items: items.length,
-      };
-    }
-    const items = parseScoreRequest(json, limits);
-    const results = await score(items, signal);
-    return {
-      status: 200,
-      body: { results: results.map((r) => (r.reason === undefined ? { reward: r.reward, ok: r.ok } : { reward: r.reward, ok: r.ok, reason: r.reason })) },
-      items: items.length,
-    };
+    const { text, items } = await scoreRequest(path, bytes, signal);
+    return { status: 200, text, items };
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, close = false): void {
+  function send(res: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string>> = {}, close = false): void {
     if (res.headersSent || res.destroyed) return;
-    const text = JSON.stringify(body);
     res.writeHead(status, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(text),
@@ -247,7 +242,7 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       const e = err instanceof HttpError ? err : new HttpError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`);
       errorMessage = e.message;
       const error = e.path === undefined ? { status: e.status, message: e.message } : { status: e.status, message: e.message, path: e.path };
-      send(res, e.status, { error }, e.headers, close);
+      send(res, e.status, JSON.stringify({ error }), e.headers, close);
     };
     if (counted && inFlight >= maxConcurrent) {
       fail(new HttpError(503, `too many requests in flight (maxConcurrent ${maxConcurrent})`, undefined, { 'Retry-After': '1' }), true);
@@ -286,10 +281,10 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       if (!res.writableFinished) controller.abort();
       finish();
     });
-    handle(req, res, path, controller.signal, phase).then(
+    handle(req, path, controller.signal, phase).then(
       (r) => {
         items = r.items;
-        send(res, r.status, r.body);
+        send(res, r.status, r.text);
         finish();
       },
       (err: unknown) => {
@@ -314,7 +309,12 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
     get inFlight() {
       return inFlight;
     },
+    get workerStats() {
+      return requestPool?.stats ?? noStats;
+    },
     listen() {
+      // Start the workers now: a missing worker file fails here, not on the first request.
+      if (userPool === undefined) getRequestPool();
       return new Promise<RewardServerAddress>((resolve, reject) => {
         const onError = (err: Error): void => reject(err);
         server.once('error', onError);
@@ -340,7 +340,7 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         server.closeIdleConnections();
         await stopped;
-        if (ownPool && createdPool !== undefined) await createdPool.close();
+        if (requestPool !== undefined) await requestPool.close();
       })();
       return closePromise;
     },

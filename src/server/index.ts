@@ -8,6 +8,8 @@
  */
 export { createRewardServer } from './create-reward-server.js';
 export type { RequestLogEntry, RewardServer, RewardServerAddress, RewardServerOptions } from './create-reward-server.js';
+export { createRewardCluster } from './create-reward-cluster.js';
+export type { RewardCluster, RewardClusterEvent, RewardClusterOptions } from './create-reward-cluster.js';
 export { closeOnSignals } from './close-on-signals.js';
 export type { Closable } from './close-on-signals.js';
 export { HttpError } from './http-error.js';

@@ -1,4 +1,4 @@
-import type { StepRewardOptions } from '../reward/index.js';
+import { parseStepOutput, type ParseStepOutputOptions, type StepRewardOptions } from '../reward/index.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -16,6 +16,12 @@ export interface JsonStepRewardOptions {
   readonly autojunk?: boolean;
   /** Compare only the first `maxLength` elements of each side. */
   readonly maxLength?: number;
+  /**
+   * Step-format rules, as for `parseStepOutput`: `thinkTag`, `requireThink`,
+   * `implicitOpen` (turn it on when the chat template ends the prompt with `<think>`, or
+   * every output is a format error), `unwrapSolution`, `solutionTag`.
+   */
+  readonly parse?: ParseStepOutputOptions;
 }
 
 /** One item to score: the model output, the expert step, and per-item options. */
@@ -36,7 +42,8 @@ export interface ParseLimits {
   readonly maxItems: number;
 }
 
-const OPTION_KEYS = new Set(['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength']);
+const OPTION_KEYS = new Set(['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength', 'parse']);
+const PARSE_KEYS = new Set(['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag']);
 
 /**
  * Parses JSON text, turning a syntax error into a 400 {@link HttpError} that carries the
@@ -124,6 +131,19 @@ export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
     const m = o['maxLength'];
     if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new HttpError(400, 'expected a positive integer', `${path}.maxLength`);
     out.maxLength = m;
+  }
+  if (o['parse'] !== undefined) {
+    const p = expectObject(o['parse'], `${path}.parse`);
+    for (const k of Object.keys(p)) {
+      if (!PARSE_KEYS.has(k)) throw new HttpError(400, `unknown option (allowed: ${[...PARSE_KEYS].join(', ')})`, `${path}.parse.${k}`);
+    }
+    try {
+      // The reward module's own checks (tag names, unwrapSolution values), so the rules match exactly.
+      parseStepOutput('', p as ParseStepOutputOptions);
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message.replace(/^parseStepOutput: /, ''), `${path}.parse`);
+    }
+    out.parse = p as ParseStepOutputOptions;
   }
   return out;
 }

@@ -16,6 +16,18 @@ import { HttpError } from './http-error.js';
  * ```
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return readBodyBytes(req, maxBytes).then((bytes) => bytes.toString('utf8'));
+}
+
+/**
+ * {@link readBody}'s bytes, not decoded (the server hands them to a worker as they are).
+ * @internal
+ * @example
+ * ```ts
+ * const bytes = await readBodyBytes(req, 8 * 1024 * 1024);
+ * ```
+ */
+export function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = (): HttpError => new HttpError(413, `request body exceeds ${maxBytes} bytes`);
     const declared = Number(req.headers['content-length']);
@@ -45,7 +57,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(Buffer.concat(chunks, size).toString('utf8'));
+      resolve(Buffer.concat(chunks, size));
     };
     const onError = (err: Error): void => {
       cleanup();

@@ -154,7 +154,7 @@ describe('srl score', () => {
     writeFileSync(input, '{"output":"<think>a</think>b","target":"b"}\n{"output":"x"}\n');
     const r = runCli(['score', input, '--workers', '0']);
     expect(r.code).toBe(1);
-    expect(oneLine(r.stderr, 'srl score')).toContain('row 2, $.target: expected a non-empty string, found nothing');
+    expect(oneLine(r.stderr, 'srl score')).toContain('line 2, $.target: expected a non-empty string, found nothing');
   });
 });
 
@@ -196,5 +196,41 @@ describe('srl serve', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('srl serve --processes, --scoring', () => {
+  it('serves from 2 processes with the given scoring defaults, and leaves none behind on SIGTERM', async () => {
+    const child = startCli(['serve', '--port', '0', '--processes', '2', '--scoring', '{"parse":{"implicitOpen":true}}']);
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /(http:\/\/\S+)\n/.exec(buf);
+        if (m !== null) resolve(m[1] as string);
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    // The prompt already opened <think>: with implicitOpen the output is well formed (python3 difflib: ratio 1.0).
+    const r = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'plan</think> x = 5', target: 'x = 5' }] }) });
+    expect(await r.json()).toEqual({ results: [{ reward: 1, ok: true }] });
+    const pids = new Set<number>();
+    for (let i = 0; i < 40 && pids.size < 2; i++) {
+      pids.add(((await (await fetch(`${url}/health`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid);
+    }
+    expect(pids.size).toBe(2);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  }, 60_000);
+
+  it('rejects bad --scoring JSON with exit code 2 and the JSON path', () => {
+    const bad = runCli(['serve', '--scoring', '{"metric":"bleu"}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('srl serve: option --scoring: $.metric: expected "difflib" or "lcs"');
+    const notJson = runCli(['serve', '--scoring', '{metric']);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/^srl serve: option --scoring must be a JSON object: /);
   });
 });

@@ -1,7 +1,6 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/index.js';
-import { createScorePool, type ScorePool } from '../../src/pool/index.js';
 import { createRewardServer, type RewardServer } from '../../src/server/index.js';
 import { raw } from './helpers.js';
 
@@ -21,21 +20,18 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
   });
 }
 
-describe('load and faults (8 clients x 50 requests x 64 items, real pool)', () => {
+describe('load and faults (8 clients x 50 requests x 64 items, the server\'s own 2 workers)', () => {
   let server: RewardServer;
   let url = '';
   let port = 0;
-  let pool: ScorePool;
   const prevEnv = process.env['SRL_POOL_TEST_CRASH'];
   beforeAll(async () => {
-    process.env['SRL_POOL_TEST_CRASH'] = '1'; // enables the pool's worker crash hook
-    pool = createScorePool({ workers: 2 });
-    server = createRewardServer({ port: 0, pool, maxBodyBytes: 1 << 20, requestTimeoutMs: 30_000, logger: () => undefined });
+    process.env['SRL_POOL_TEST_CRASH'] = '1'; // enables the workers' crash hook
+    server = createRewardServer({ port: 0, workers: 2, maxBodyBytes: 1 << 20, requestTimeoutMs: 30_000, logger: () => undefined });
     ({ url, port } = await server.listen());
   });
   afterAll(async () => {
     await server.close();
-    await pool.close();
     if (prevEnv === undefined) delete process.env['SRL_POOL_TEST_CRASH'];
     else process.env['SRL_POOL_TEST_CRASH'] = prevEnv;
   });
@@ -51,7 +47,7 @@ describe('load and faults (8 clients x 50 requests x 64 items, real pool)', () =
         const prompts = Array.from({ length: BATCH }, (_, i) => `P${c}.${r}.${i}: `);
         const outputs = prompts.map((_, i) => (i % 9 === 0 ? `bad ${c} ${r}` : `<think>c${c} r${r}</think> step ${(c * 7 + r * 3 + i) % 23} of ${i}`));
         const labels = prompts.map((_, i) => `step ${i % 23} of ${i}`);
-        // One batch of client 0 carries the crash marker: its worker dies mid-batch, the pool retries.
+        // One batch of client 0 carries the crash marker: its worker dies mid-batch, the server retries.
         if (c === 0 && r === 10) outputs[5] = '__srl_pool_crash:exit:once';
         const body = JSON.stringify({ query: prompts.map((p, i) => p + outputs[i]), prompts, labels });
         const t = performance.now();
@@ -83,7 +79,8 @@ describe('load and faults (8 clients x 50 requests x 64 items, real pool)', () =
         `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, RSS +${rssGrowthMiB.toFixed(1)} MiB`,
     );
     expect(wrong).toBe(0);
-    expect(pool.stats.workerCrashes).toBeGreaterThanOrEqual(1); // the killed worker
+    expect(server.workerStats.workerCrashes).toBeGreaterThanOrEqual(1); // the killed worker
+    expect(server.workerStats.retried).toBeGreaterThanOrEqual(1);
     expect(faultStatuses).toEqual([400, 413, 400, 413, 400, 413]);
     expect(rssGrowthMiB).toBeLessThan(512);
     const health = await new Promise<any>((resolve) => {

@@ -1,12 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/index.js';
 import { createRewardServer, type RewardServer, type RewardServerOptions } from '../../src/server/index.js';
 import { call, fakePool, memoryLogger, raw } from './helpers.js';
 
 const open: RewardServer[] = [];
+/**
+ * Each test runs in three modes: an injected pool (parsing on the main thread), the
+ * server's own scoring on its main thread (workers 0), and one worker thread that
+ * parses, scores and serialises.
+ */
+const MODES = [
+  { mode: 'injected pool', options: (): RewardServerOptions => ({ pool: fakePool() }), workers: 0 },
+  { mode: 'workers 0', options: (): RewardServerOptions => ({ workers: 0 }), workers: 0 },
+  { mode: 'workers 1', options: (): RewardServerOptions => ({ workers: 1 }), workers: 1 },
+] as const;
+let modeOptions: () => RewardServerOptions = MODES[0].options;
 async function start(options: RewardServerOptions = {}): Promise<{ server: RewardServer; url: string; port: number; log: ReturnType<typeof memoryLogger> }> {
   const log = memoryLogger();
-  const server = createRewardServer({ port: 0, pool: fakePool(), logger: log.log, ...options });
+  const server = createRewardServer({ port: 0, logger: log.log, ...modeOptions(), ...options });
   open.push(server);
   const { url, port } = await server.listen();
   return { server, url, port, log };
@@ -19,7 +30,11 @@ const PROMPT = 'Solve: 2x = 10\n';
 const outputs = ['<think>divide</think> x = 5', 'x = 4', '<think>hmm</think> x = 4'];
 const labels = ['x = 5', 'x = 5', 'x = 5'];
 
-describe('createRewardServer', () => {
+describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
+  beforeEach(() => {
+    modeOptions = options;
+  });
+
   it('POST /reward speaks the OpenRLHF protocol', async () => {
     const { url, log } = await start();
     const r = await call(url, 'POST', '/reward', { query: outputs.map((o) => PROMPT + o), prompts: outputs.map(() => PROMPT), labels });
@@ -59,9 +74,34 @@ describe('createRewardServer', () => {
     expect(r.json.results[1]).toEqual({ reward: stepReward('<think>t</think>ls -la', 'ls -l', { metric: 'lcs' }), ok: true });
   });
 
+  it('POST /score: step-format rules in options.parse (a prompt that already opened <think>)', async () => {
+    const { url } = await start({ scoring: { parse: { implicitOpen: true } } });
+    const output = 'plan first</think> x = 5';
+    const r = await call(url, 'POST', '/score', {
+      items: [
+        { output, target: 'x = 5' },
+        { output, target: 'x = 5', options: { parse: { implicitOpen: false } } },
+        { output: '<reasoning>r</reasoning> x = 4', target: 'x = 5', options: { parse: { thinkTag: 'reasoning' } } },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.results).toEqual([
+      { reward: stepReward(output, 'x = 5', { parse: { implicitOpen: true } }), ok: true },
+      { reward: -1, ok: false, reason: 'unopened-think' },
+      { reward: stepReward('<reasoning>r</reasoning> x = 4', 'x = 5', { parse: { thinkTag: 'reasoning' } }), ok: true },
+    ]);
+    expect(r.json.results[0].reward).toBe(1);
+    const bad = await call(url, 'POST', '/score', { items: [{ output, target: 'y', options: { parse: { unwrapSolution: 'yes' } } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ path: '$.items[0].options.parse' });
+    expect(bad.json.error.message).toMatch(/unwrapSolution/);
+    const unknown = await call(url, 'POST', '/score', { items: [{ output, target: 'y', options: { parse: { implicit: true } } }] });
+    expect(unknown.json.error).toMatchObject({ status: 400, path: '$.items[0].options.parse.implicit' });
+  });
+
   it('GET /health, 404, 405', async () => {
     const { url } = await start();
-    expect((await call(url, 'GET', '/health')).json).toEqual({ status: 'ok', workers: 0, inFlight: 0 });
+    expect((await call(url, 'GET', '/health')).json).toEqual({ status: 'ok', workers, inFlight: 0, pid: process.pid });
     const nf = await call(url, 'GET', '/nope');
     expect(nf.status).toBe(404);
     expect(nf.json.error.status).toBe(404);

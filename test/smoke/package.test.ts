@@ -134,6 +134,37 @@ describe('the packed package', () => {
     expect(JSON.parse(run('node', ['pool.mjs'], { cwd: consumer }))).toEqual([300, 1, 0.8, true]);
   });
 
+  it('serves rewards from the built package: worker threads (ESM, CJS) and a 2-process cluster', () => {
+    const body = "JSON.stringify({ query: ['Q: <think>t</think>x = 4', 'Q: x = 5'], prompts: ['Q: ', 'Q: '], labels: ['x = 5', 'x = 5'] })";
+    const ask = [
+      "const r = await fetch(`${url}/reward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: " + body + ' });',
+      "const h = await (await fetch(`${url}/health`)).json();",
+      'console.log(JSON.stringify([(await r.json()).rewards, h.workers]));',
+    ];
+    writeFileSync(
+      join(consumer, 'serve.mjs'),
+      ["import { createRewardServer } from 'srl-kit/server';", "const s = createRewardServer({ port: 0, workers: 2, logger: () => {} });", 'const { url } = await s.listen();', ...ask, 'await s.close();'].join('\n'),
+    );
+    writeFileSync(
+      join(consumer, 'serve.cjs'),
+      ["const { createRewardServer } = require('srl-kit/server');", '(async () => {', "const s = createRewardServer({ port: 0, workers: 1, logger: () => {} });", 'const { url } = await s.listen();', ...ask, 'await s.close();', '})();'].join('\n'),
+    );
+    writeFileSync(
+      join(consumer, 'cluster.mjs'),
+      [
+        "import { createRewardCluster } from 'srl-kit/server';",
+        "const c = createRewardCluster({ port: 0, processes: 2, logRequests: false, onEvent: () => {} });",
+        'const { url } = await c.listen();',
+        ...ask,
+        'await c.close();',
+      ].join('\n'),
+    );
+    // python3: SequenceMatcher(None, 'x = 4', 'x = 5').ratio() == 0.8; no <think> block: the format penalty -1.
+    expect(JSON.parse(run('node', ['serve.mjs'], { cwd: consumer }))).toEqual([[0.8, -1], 2]);
+    expect(JSON.parse(run('node', ['serve.cjs'], { cwd: consumer }))).toEqual([[0.8, -1], 1]);
+    expect(JSON.parse(run('node', ['cluster.mjs'], { cwd: consumer }))).toEqual([[0.8, -1], 0]);
+  });
+
   it('type-checks a TypeScript consumer against the shipped declarations, and catches misuse', () => {
     writeFileSync(
       join(consumer, 'good.ts'),

@@ -1,6 +1,7 @@
 import { createSkipReport } from '../../trajectory/error-policy.js';
 import { parseCommandArgs, positionalArgs } from '../args.js';
 import { histogram } from '../histogram.js';
+import { isParquetPath, openParquet } from '../read-parquet.js';
 import { readRecords } from '../read-records.js';
 import { detectFormat, toTrajectory } from '../to-trajectory.js';
 
@@ -9,14 +10,18 @@ export const INSPECT_HELP = `Usage: srl inspect <file>
 
 Counts and ASCII length histograms (in characters) of a file of trajectories
 (any input of srl prompts: steps per trajectory, step lengths) or of prompt
-rows (TRL or verl JSON Lines from srl prompts: prompt and target lengths).
+rows (TRL or verl datasets from srl prompts: prompt and target lengths).
 The kind is told from the first record.
+
+Input: JSON Lines (.jsonl, .ndjson), a JSON array or one JSON object, any of
+them gzipped (.gz); or Parquet (.parquet), read one row group at a time.
 
 Options:
   -h, --help          show this help
 
 Example:
   srl inspect examples/data/math-solutions.jsonl
+  srl inspect train.parquet
 `;
 
 type Rec = Record<string, unknown>;
@@ -37,8 +42,18 @@ function promptRow(value: unknown): { promptChars: number; target: string } | un
 }
 
 /**
- * `srl inspect`: counts and histograms on stdout.
+ * `srl inspect`: counts and histograms on stdout. JSON inputs are read with
+ * unreadable records counted; a Parquet file (`.parquet`) is read one row group at
+ * a time, and one that is not Parquet is an error naming the file.
+ *
  * @param argv - The arguments after `inspect`.
+ * @example
+ * ```ts
+ * await inspectCommand(['train.parquet']);
+ * // stdout: train.parquet: 7 records, prompts (Parquet: 1 row group, columns prompt, target, ...)
+ * //         prompts: 7, trajectories: 3
+ * //         prompt length (chars): n=7 ...
+ * ```
  */
 export async function inspectCommand(argv: readonly string[]): Promise<void> {
   const args = parseCommandArgs(argv, {});
@@ -56,7 +71,17 @@ export async function inspectCommand(argv: readonly string[]): Promise<void> {
   const promptChars: number[] = [];
   const targetChars: number[] = [];
   const trajectoryIds = new Set<string>();
-  for await (const record of readRecords(file, { onError: 'skip', report })) {
+  let parquetNote = '';
+  let rows: AsyncIterable<unknown>;
+  if (isParquetPath(file)) {
+    const parquet = await openParquet(file);
+    const groups = parquet.rowGroups.length;
+    parquetNote = ` (Parquet: ${groups} row group${groups === 1 ? '' : 's'}, columns ${parquet.columns.join(', ')})`;
+    rows = parquet.records();
+  } else {
+    rows = readRecords(file, { onError: 'skip', report });
+  }
+  for await (const record of rows) {
     records++;
     const source = `${file} record ${records}`;
     kind ??= promptRow(record) !== undefined ? 'prompts' : 'trajectories';
@@ -83,7 +108,7 @@ export async function inspectCommand(argv: readonly string[]): Promise<void> {
       report.skipped++;
     }
   }
-  const out: string[] = [`${file}: ${records} records, ${kind ?? 'nothing'}${report.skipped > 0 ? `, ${report.skipped} unreadable` : ''}`];
+  const out: string[] = [`${file}: ${records} records, ${kind ?? 'nothing'}${report.skipped > 0 ? `, ${report.skipped} unreadable` : ''}${parquetNote}`];
   if (kind === 'prompts') {
     out.push(`prompts: ${promptChars.length}${trajectoryIds.size > 0 ? `, trajectories: ${trajectoryIds.size}` : ''}`);
     out.push(histogram('prompt length (chars)', promptChars));

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { writeDataset } from '../../io/write-dataset.js';
 import { stepPromptStream } from '../../prompts/step-prompt-stream.js';
-import { countChatTokens, createTokenCounter } from '../../prompts/token-counter.js';
+import { countChatTokens, createTokenCounter, type TokenCounter } from '../../prompts/token-counter.js';
 import type { TokenizerConfig } from '../../prompts/render-chat-template.js';
 import type { StepPrompt } from '../../prompts/types.js';
 import { createSkipReport, handleRecordError, type OnError, type SkipReport } from '../../trajectory/error-policy.js';
+import { foundValue, TrajectoryError } from '../../trajectory/trajectory-error.js';
 import type { ChatMessage } from '../../trajectory/types.js';
 import { assertTrajectory } from '../../trajectory/validate-trajectory.js';
 import { choiceValue, integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
@@ -28,9 +29,13 @@ Options:
   --template <t>              math|agent|auto                                   [auto]
   --history <N>               previous expert steps shown (default: all for math, 2 for agent)
   --max-prompt-tokens <N>     drop the oldest history steps until a prompt fits (needs --tokenizer)
-  --tokenizer <file>          the model's tokenizer.json
+  --tokenizer <file>          the model's tokenizer.json (only with --max-prompt-tokens)
   --tokenizer-config <file>   its tokenizer_config.json: exact counts with the chat template
   --layout <l>                trl|verl                                          [trl]
+  --include-meta              add each prompt's meta as JSON (TRL: a meta column;
+                              verl: extra_info.meta), incl. meta.srl: template,
+                              history shown, steps dropped by window and budget,
+                              promptTokens
   --on-error <p>              throw|skip: stop at, or skip and count, bad records  [throw]
   -h, --help                  show this help
 
@@ -54,11 +59,21 @@ const OPTIONS = {
   'tokenizer-config': { type: 'string' },
   layout: { type: 'string' },
   'on-error': { type: 'string' },
+  'include-meta': { type: 'boolean' },
 } as const;
 
 /**
  * `srl prompts`: trajectories in, a step-prompt dataset out, a summary on stderr.
+ * With `--max-prompt-tokens` the summary also says in how many prompts the token
+ * budget cut the history; `--include-meta` writes each prompt's `meta.srl`.
+ *
  * @param argv - The arguments after `prompts`.
+ * @example
+ * ```ts
+ * await promptsCommand(['examples/data/math-solutions.jsonl', '-o', 'train.parquet', '--layout', 'verl']);
+ * // stderr: srl prompts: examples/data/math-solutions.jsonl -> train.parquet (parquet, verl)
+ * //           records: 3, trajectories: 3, prompts: 7, skipped: 0
+ * ```
  */
 export async function promptsCommand(argv: readonly string[]): Promise<void> {
   const args = parseCommandArgs(argv, OPTIONS);
@@ -80,13 +95,21 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   const maxPromptTokens = integerValue(args, 'max-prompt-tokens', 1);
   const tokenizer = stringValue(args, 'tokenizer');
   const tokenizerConfig = stringValue(args, 'tokenizer-config');
+  const includeMeta = args.values['include-meta'] === true;
   if (maxPromptTokens !== undefined && tokenizer === undefined) {
     throw new CliError('option --max-prompt-tokens needs --tokenizer <tokenizer.json>', 2);
   }
+  // A tokenizer is only used to count tokens against a budget: alone it would be silently ignored.
+  if (tokenizer !== undefined && maxPromptTokens === undefined) {
+    throw new CliError('option --tokenizer is only used with --max-prompt-tokens <N>', 2);
+  }
+  if (tokenizerConfig !== undefined && tokenizer === undefined) {
+    throw new CliError('option --tokenizer-config needs --tokenizer <tokenizer.json>', 2);
+  }
   let countTokens: ((messages: readonly ChatMessage[]) => number) | undefined;
   if (tokenizer !== undefined) {
-    const counter = await createTokenCounter(await readFile(tokenizer, 'utf8'));
-    const chatTemplate = tokenizerConfig === undefined ? undefined : (JSON.parse(await readFile(tokenizerConfig, 'utf8')) as TokenizerConfig);
+    const counter = await loadCounter(tokenizer);
+    const chatTemplate = tokenizerConfig === undefined ? undefined : await loadTokenizerConfig(tokenizerConfig);
     countTokens = (messages) => countChatTokens(messages, counter, chatTemplate === undefined ? {} : { chatTemplate });
   }
 
@@ -104,10 +127,46 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
     ...(countTokens === undefined ? {} : { countTokens }),
   });
   const progress = createProgress('prompts');
-  const result = await writeDataset(counted(prompts, progress.increment), output, { layout });
-  progress.stop();
+  const budget = { prompts: 0, steps: 0 };
+  let result: Awaited<ReturnType<typeof writeDataset>>;
+  try {
+    result = await writeDataset(counted(prompts, progress.increment, budget), output, { layout, includeMeta });
+  } finally {
+    progress.stop();
+  }
   const built = counts.trajectories - streamReport.skipped;
-  printSummary(input, output, counts.records, built, result.rows, [readReport, streamReport], `${result.format}, ${result.layout}`);
+  const budgetLine =
+    maxPromptTokens === undefined
+      ? []
+      : [`  token budget ${maxPromptTokens}: history cut in ${budget.prompts} prompt${budget.prompts === 1 ? '' : 's'} (${budget.steps} step${budget.steps === 1 ? '' : 's'} dropped)`];
+  printSummary(input, output, counts.records, built, result.rows, [readReport, streamReport], `${result.format}, ${result.layout}`, budgetLine);
+}
+
+/** The token counter of `--tokenizer <file>`; a bad file is an error naming the option and the file. */
+async function loadCounter(path: string): Promise<TokenCounter> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return await createTokenCounter(text);
+  } catch (error) {
+    if (!(error instanceof TrajectoryError)) throw error;
+    // The io module names it "tokenizer.json"; say which file and option.
+    throw new CliError(`option --tokenizer ${path}: expected ${error.expected}, found ${error.found}`);
+  }
+}
+
+/** The parsed `--tokenizer-config <file>`: a JSON object, or an error naming the option and the file. */
+async function loadTokenizerConfig(path: string): Promise<TokenizerConfig> {
+  const text = await readFile(path, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`option --tokenizer-config ${path}: expected valid JSON (tokenizer_config.json), found a syntax error: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CliError(`option --tokenizer-config ${path}: expected a JSON object (tokenizer_config.json), found ${foundValue(value)}`);
+  }
+  return value as TokenizerConfig;
 }
 
 async function* convert(
@@ -134,9 +193,19 @@ async function* convert(
   }
 }
 
-async function* counted(prompts: AsyncIterable<StepPrompt>, tick: () => void): AsyncGenerator<StepPrompt, void, undefined> {
+/** Passes prompts through, ticking the progress and counting the history the token budget dropped (`meta.srl.droppedByBudget`). */
+async function* counted(
+  prompts: AsyncIterable<StepPrompt>,
+  tick: () => void,
+  budget: { prompts: number; steps: number },
+): AsyncGenerator<StepPrompt, void, undefined> {
   for await (const p of prompts) {
     tick();
+    const dropped = (p.meta['srl'] as { droppedByBudget?: unknown } | undefined)?.droppedByBudget;
+    if (typeof dropped === 'number' && dropped > 0) {
+      budget.prompts++;
+      budget.steps += dropped;
+    }
     yield p;
   }
 }
@@ -149,11 +218,13 @@ function printSummary(
   prompts: number,
   reports: readonly SkipReport[],
   what: string,
+  extra: readonly string[],
 ): void {
   const skipped = reports.reduce((n, r) => n + r.skipped, 0);
   const lines = [
     `srl prompts: ${input} -> ${output} (${what})`,
     `  records: ${records}, trajectories: ${trajectories}, prompts: ${prompts}, skipped: ${skipped}`,
+    ...extra,
   ];
   const errors = reports.flatMap((r) => r.errors);
   for (const e of errors.slice(0, 10)) lines.push(`  skipped: ${e.message.replace(/\s*\n\s*/g, ' ')}`);

@@ -1,11 +1,13 @@
-import { readJsonl } from '../../io/read-jsonl.js';
+import { stat } from 'node:fs/promises';
 import { writeJsonl } from '../../io/write-jsonl.js';
 import { createScorePool } from '../../pool/index.js';
 import type { ScoreItem, ScorePool } from '../../pool/index.js';
 import type { StepRewardOptions } from '../../reward/step-scorer.js';
+import { pathIndex, pathKey } from '../../trajectory/_json-path.js';
 import { TrajectoryError, foundValue } from '../../trajectory/trajectory-error.js';
 import { choiceValue, integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 import { createProgress } from '../progress.js';
+import { readNumberedJsonl, type ByteMeter, type NumberedLine } from '../read-lines.js';
 
 /** `srl score --help`. */
 export const SCORE_HELP = `Usage: srl score <rollouts.jsonl> [-o out.jsonl] [options]
@@ -16,6 +18,12 @@ output does not follow the <think>...</think> format), format_ok and
 format_reason (null when ok). When the output field holds an array of
 outputs, the three fields are arrays too. Rows stream through in chunks.
 
+A malformed row (a line that is not JSON, not an object, an output that is not
+a string or an array of strings, a target that is not a non-empty string)
+stops the run with one line naming its line number and what was expected
+(--on-error throw), or is left out of the output and counted in the summary
+with its line number (--on-error skip, exit code 0).
+
 Options:
   -o, --output <file>       where to write (.jsonl or .jsonl.gz)           [stdout]
   --metric <m>              difflib|lcs                                    [difflib]
@@ -24,10 +32,13 @@ Options:
   --output-field <name>     the field with the model output                [output]
   --target-field <name>     the field with the expert step                 [target]
   --chunk-size <N>          rows scored per chunk                          [1024]
+  --on-error <p>            throw|skip: stop at, or leave out and count,
+                            malformed rows                                 [fail]
   -h, --help                show this help
 
 Example:
   srl score examples/data/demo-steps.jsonl --output-field outputs --target-field expert_step
+  srl score rollouts.jsonl -o scored.jsonl --on-error skip
 `;
 
 const OPTIONS = {
@@ -38,13 +49,25 @@ const OPTIONS = {
   'output-field': { type: 'string' },
   'target-field': { type: 'string' },
   'chunk-size': { type: 'string' },
+  'on-error': { type: 'string' },
 } as const;
+
+/** How many skipped rows the summary describes one by one (their line numbers and errors). */
+const SHOWN_SKIPS = 10;
 
 type Row = Record<string, unknown>;
 
 /**
  * `srl score`: rewards for rollouts, streamed in chunks through a worker pool.
+ * Malformed rows stop the run (`--on-error throw`) or are left out and counted
+ * (`--on-error skip`); the summary goes to stderr.
+ *
  * @param argv - The arguments after `score`.
+ * @example
+ * ```ts
+ * await scoreCommand(['rollouts.jsonl', '-o', 'scored.jsonl', '--on-error', 'skip']);
+ * // stderr: srl score: 98 rows, 98 outputs scored, mean reward 0.4121, format errors 7, skipped 2 malformed rows (lines 14, 60)
+ * ```
  */
 export async function scoreCommand(argv: readonly string[]): Promise<void> {
   const args = parseCommandArgs(argv, OPTIONS);
@@ -60,30 +83,48 @@ export async function scoreCommand(argv: readonly string[]): Promise<void> {
   const chunkSize = integerValue(args, 'chunk-size', 1) ?? 1024;
   const outputField = stringValue(args, 'output-field') ?? 'output';
   const targetField = stringValue(args, 'target-field') ?? 'target';
+  const onError = choiceValue(args, 'on-error', ['throw', 'skip'] as const, 'throw');
   const options: StepRewardOptions = { metric, granularity };
 
+  // The input's size: the bar's total, in bytes read (compressed bytes for .gz).
+  const size = (await stat(input)).size;
   const pool = createScorePool(workers === undefined ? {} : { workers });
-  const progress = createProgress('rows');
-  const stats = { rows: 0, scored: 0, formatErrors: 0, rewardSum: 0 };
+  const progress = createProgress('rows', { total: size });
+  const meter: ByteMeter = { bytes: 0 };
+  const stats: ScoreStats = { rows: 0, scored: 0, formatErrors: 0, rewardSum: 0, skipped: 0, skips: [] };
   try {
-    const rows = scoredRows(readJsonl(input, { source: input }), pool, {
+    const rows = scoredRows(readNumberedJsonl(input, meter), pool, {
       input,
       chunkSize,
       outputField,
       targetField,
+      onError,
       options,
       stats,
-      tick: (n) => progress.increment(n),
+      tick: (n) => {
+        progress.increment(n);
+        progress.advance(meter.bytes);
+      },
     });
     await writeJsonl(rows, output ?? process.stdout, output === undefined ? { end: false } : {});
   } finally {
     progress.stop();
     await pool.close();
   }
-  const mean = stats.scored === 0 ? 0 : stats.rewardSum / stats.scored;
-  process.stderr.write(
-    `srl score: ${stats.rows} rows, ${stats.scored} outputs scored, mean reward ${mean.toFixed(4)}, format errors ${stats.formatErrors}\n`,
-  );
+  process.stderr.write(`${summary(stats, onError)}\n`);
+}
+
+interface ScoreStats {
+  /** Rows written. */
+  rows: number;
+  /** Outputs scored. */
+  scored: number;
+  formatErrors: number;
+  rewardSum: number;
+  /** Malformed rows left out (`--on-error skip`). */
+  skipped: number;
+  /** The first {@link SHOWN_SKIPS} of them. */
+  readonly skips: TrajectoryError[];
 }
 
 interface ScoreContext {
@@ -91,17 +132,41 @@ interface ScoreContext {
   readonly chunkSize: number;
   readonly outputField: string;
   readonly targetField: string;
+  readonly onError: 'throw' | 'skip';
   readonly options: StepRewardOptions;
-  readonly stats: { rows: number; scored: number; formatErrors: number; rewardSum: number };
+  readonly stats: ScoreStats;
   readonly tick: (n: number) => void;
 }
 
-async function* scoredRows(rows: AsyncIterable<unknown>, pool: ScorePool, ctx: ScoreContext): AsyncGenerator<Row, void, undefined> {
+/** The summary: counts, and with `--on-error skip` the skipped rows' line numbers and first errors. */
+function summary(stats: ScoreStats, onError: 'throw' | 'skip'): string {
+  const mean = stats.scored === 0 ? 0 : stats.rewardSum / stats.scored;
+  let head = `srl score: ${stats.rows} rows, ${stats.scored} outputs scored, mean reward ${mean.toFixed(4)}, format errors ${stats.formatErrors}`;
+  if (onError === 'throw') return head;
+  head += `, skipped ${stats.skipped} malformed row${stats.skipped === 1 ? '' : 's'}`;
+  if (stats.skipped === 0) return head;
+  const lines = stats.skips.map((e) => e.line);
+  head += ` (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${stats.skipped > lines.length ? ', ...' : ''})`;
+  const details = stats.skips.map((e) => `  skipped: ${e.message.replace(/\s*\n\s*/g, ' ')}`);
+  if (stats.skipped > stats.skips.length) details.push(`  ... and ${stats.skipped - stats.skips.length} more`);
+  return [head, ...details].join('\n');
+}
+
+async function* scoredRows(lines: AsyncIterable<NumberedLine>, pool: ScorePool, ctx: ScoreContext): AsyncGenerator<Row, void, undefined> {
   let chunk: Row[] = [];
-  for await (const row of rows) {
-    const line = ctx.stats.rows + 1;
-    ctx.stats.rows++;
-    chunk.push(checkRow(row, line, ctx));
+  for await (const l of lines) {
+    let row: Row;
+    try {
+      if (!l.ok) throw l.error;
+      row = checkRow(l.value, l.line, ctx);
+    } catch (error) {
+      if (ctx.onError === 'throw' || !(error instanceof TrajectoryError)) throw error;
+      ctx.stats.skipped++;
+      if (ctx.stats.skips.length < SHOWN_SKIPS) ctx.stats.skips.push(error);
+      ctx.tick(0);
+      continue;
+    }
+    chunk.push(row);
     if (chunk.length >= ctx.chunkSize) {
       yield* await scoreChunk(chunk, pool, ctx);
       chunk = [];
@@ -110,20 +175,30 @@ async function* scoredRows(rows: AsyncIterable<unknown>, pool: ScorePool, ctx: S
   if (chunk.length > 0) yield* await scoreChunk(chunk, pool, ctx);
 }
 
-/** Checks a row has a string (or string array) output and a string target. */
-function checkRow(row: unknown, index: number, ctx: ScoreContext): Row {
-  const at = { source: ctx.input, path: `row ${index}` };
+/**
+ * Checks a row is an object with a string (or array of strings) output and a
+ * non-empty string target; otherwise a TrajectoryError names the line, the JSON
+ * path and what was expected.
+ */
+function checkRow(row: unknown, line: number, ctx: ScoreContext): Row {
+  const at = { source: ctx.input, line };
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     throw new TrajectoryError({ ...at, expected: 'a JSON object', found: foundValue(row) });
   }
   const r = row as Row;
+  const outPath = pathKey('$', ctx.outputField);
   const out = r[ctx.outputField];
-  if (typeof out !== 'string' && !(Array.isArray(out) && out.every((o) => typeof o === 'string'))) {
-    throw new TrajectoryError({ ...at, path: `row ${index}, $.${ctx.outputField}`, expected: 'a string or an array of strings', found: foundValue(out) });
+  if (Array.isArray(out)) {
+    const bad = out.findIndex((o) => typeof o !== 'string');
+    if (bad !== -1) {
+      throw new TrajectoryError({ ...at, path: pathIndex(outPath, bad), expected: 'a string (an output)', found: foundValue(out[bad]) });
+    }
+  } else if (typeof out !== 'string') {
+    throw new TrajectoryError({ ...at, path: outPath, expected: 'a string or an array of strings', found: foundValue(out) });
   }
   const target = r[ctx.targetField];
   if (typeof target !== 'string' || target === '') {
-    throw new TrajectoryError({ ...at, path: `row ${index}, $.${ctx.targetField}`, expected: 'a non-empty string', found: foundValue(target) });
+    throw new TrajectoryError({ ...at, path: pathKey('$', ctx.targetField), expected: 'a non-empty string', found: foundValue(target) });
   }
   return r;
 }
@@ -154,6 +229,7 @@ async function scoreChunk(chunk: readonly Row[], pool: ScorePool, ctx: ScoreCont
       ? { ...row, reward: reward[0], format_ok: ok[0], format_reason: reason[0] }
       : { ...row, reward, format_ok: ok, format_reason: reason };
   });
+  ctx.stats.rows += chunk.length;
   ctx.tick(chunk.length);
   return scored;
 }

@@ -1,4 +1,5 @@
-import { closeOnSignals, createRewardServer } from '../../server/index.js';
+import { closeOnSignals, createRewardCluster, createRewardServer, HttpError, parseOptions, type JsonStepRewardOptions } from '../../server/index.js';
+import { CliError } from '../errors.js';
 import { integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 
 /** `srl serve --help`. */
@@ -8,23 +9,55 @@ Starts the SRL reward server: POST /score ({items: [{output, target}]}),
 POST /reward (OpenRLHF's remote reward protocol), GET /health. Prints the URL
 on stdout; SIGTERM or SIGINT closes it gracefully (in-flight requests finish).
 
+One process (the default) does HTTP on its main thread and parses and scores
+on --workers threads; a worker that dies is replaced and its request retried.
+--processes N runs N such processes on one port (node:cluster), each scoring
+on its own thread unless --workers is given: the fastest layout (use one per
+core); a process that dies is replaced, its in-flight requests fail and
+clients retry them.
+
 Options:
   --host <host>       address to bind                               [127.0.0.1]
   --port <N>          port; 0 picks a free one                      [8000]
-  --workers <N>       scoring worker threads; 0 scores in the server thread  [CPU count]
+  --workers <N>       scoring threads per process; 0 = the server thread
+                      [CPU count; 0 with --processes]
+  --processes <N>     server processes sharing the port              [1]
   --token <T>         require "Authorization: Bearer T" (default: env SRL_TOKEN)
+  --scoring <json>    default reward options, under each item's own, e.g.
+                      '{"parse":{"implicitOpen":true}}' when the chat template
+                      ends the prompt with <think>
   -h, --help          show this help
 
-Example:
+Examples:
   SRL_TOKEN=secret srl serve --port 8000 --workers 4
+  srl serve --processes $(nproc)
 `;
 
 const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   workers: { type: 'string' },
+  processes: { type: 'string' },
   token: { type: 'string' },
+  scoring: { type: 'string' },
 } as const;
+
+/** `--scoring <json>`, checked exactly as the server checks a request's `options`. */
+function scoringValue(text: string | undefined): JsonStepRewardOptions | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`option --scoring must be a JSON object: ${(err as Error).message}`, 2);
+  }
+  try {
+    return parseOptions(json, '$');
+  } catch (err) {
+    if (err instanceof HttpError) throw new CliError(`option --scoring: ${err.message}`, 2);
+    throw err;
+  }
+}
 
 /**
  * `srl serve`: the reward server until SIGTERM/SIGINT.
@@ -42,16 +75,21 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   const workers = integerValue(args, 'workers', 0, 256);
   const envToken = process.env['SRL_TOKEN'];
   const token = stringValue(args, 'token') ?? (envToken === undefined || envToken === '' ? undefined : envToken);
-  const server = createRewardServer({
+  const processes = integerValue(args, 'processes', 1, 1024) ?? 1;
+  const scoring = scoringValue(stringValue(args, 'scoring'));
+  const options = {
     host,
     port,
+    ...(scoring === undefined ? {} : { scoring }),
     ...(workers === undefined ? {} : { workers }),
     ...(token === undefined ? {} : { token }),
-  });
+  };
+  const server = processes > 1 ? createRewardCluster({ ...options, processes }) : createRewardServer(options);
   const address = await server.listen();
   closeOnSignals(server);
   process.stdout.write(`${address.url}\n`);
+  const layout = processes > 1 ? `${processes} processes x ${workers ?? 0} worker threads` : `${workers ?? 'one per core'} worker threads`;
   process.stderr.write(
-    `srl serve: listening on ${address.url} (POST /score, POST /reward, GET /health)${token === undefined ? '' : ', token required'}\n`,
+    `srl serve: listening on ${address.url} (POST /score, POST /reward, GET /health; ${layout})${token === undefined ? '' : ', token required'}\n`,
   );
 }
