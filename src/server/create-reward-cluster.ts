@@ -25,7 +25,11 @@ export interface RewardClusterOptions extends Omit<RewardServerOptions, 'pool' |
 export interface RewardClusterEvent {
   /** ISO time. */
   readonly time: string;
-  /** `exit`: a process died while serving; `restart`: its replacement is listening; `give-up`: restarts stopped. */
+  /**
+   * `exit`: a process died while serving (`pid` is the dead one); `restart`: a replacement
+   * is listening (`pid` is the new one); `give-up`: 5 replacements in a row died before
+   * listening, no more are started (`pid` is the process they replaced).
+   */
   readonly event: 'exit' | 'restart' | 'give-up';
   /** The process id. */
   readonly pid: number;
@@ -121,19 +125,21 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
   };
 
   /** Forks one process and resolves with its address once it listens. */
-  function spawnOne(): Promise<RewardServerAddress> {
+  /** Forks one process; resolves with its address and pid once it listens. */
+  function spawnOne(): Promise<{ address: RewardServerAddress; pid: number }> {
     const where = locateWorker(undefined, 'server', 'cluster-worker');
     cluster.setupPrimary({ exec: where.filename, args: [], execArgv: [...process.execArgv, ...where.execArgv] });
     const worker = cluster.fork();
+    const pid = worker.process.pid ?? -1;
     live.add(worker);
-    return new Promise<RewardServerAddress>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       let up = false;
       worker.on('message', (m: { type?: string; address?: RewardServerAddress; message?: string }) => {
         if (m.type === 'ready') {
           worker.send({ type: 'start', options: serverOptions });
         } else if (m.type === 'listening' && m.address !== undefined) {
           up = true;
-          resolve(m.address);
+          resolve({ address: m.address, pid });
         } else if (m.type === 'error') {
           reject(new Error(`srl-kit cluster: a server process failed to start: ${m.message ?? 'unknown error'}`));
         }
@@ -145,27 +151,33 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
           return;
         }
         if (closing) return;
-        emit({ event: 'exit', pid: worker.process.pid ?? -1, code, signal });
-        if (!restart) return;
-        if (quickDeaths >= MAX_QUICK_DEATHS) {
-          emit({ event: 'give-up', pid: worker.process.pid ?? -1 });
-          return;
-        }
-        restarts++;
-        setTimeout(() => {
-          if (closing) return;
-          spawnOne().then(
-            () => {
-              quickDeaths = 0;
-              emit({ event: 'restart', pid: [...live].at(-1)?.process.pid ?? -1 });
-            },
-            () => {
-              quickDeaths++;
-            },
-          );
-        }, 100);
+        emit({ event: 'exit', pid, code, signal });
+        replace(pid);
       });
     });
+  }
+
+  /**
+   * Starts a replacement for the process `deadPid`, after 0.1 s, doubling the wait after
+   * each replacement that dies before it listens; gives up after MAX_QUICK_DEATHS of those.
+   */
+  function replace(deadPid: number): void {
+    if (closing || !restart) return;
+    restarts++;
+    setTimeout(() => {
+      if (closing) return;
+      spawnOne().then(
+        ({ pid }) => {
+          quickDeaths = 0;
+          emit({ event: 'restart', pid });
+        },
+        () => {
+          quickDeaths++;
+          if (quickDeaths >= MAX_QUICK_DEATHS) emit({ event: 'give-up', pid: deadPid });
+          else replace(deadPid);
+        },
+      );
+    }, 100 * 2 ** quickDeaths);
   }
 
   function stopAll(): Promise<void> {
@@ -193,7 +205,7 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
           // The first process binds; the others share its handle (also port 0's random port).
           const first = await spawnOne();
           await Promise.all(Array.from({ length: processes - 1 }, () => spawnOne()));
-          return first;
+          return first.address;
         } catch (err) {
           closing = true;
           await stopAll();

@@ -75,8 +75,13 @@ describe('createRewardCluster (2 processes on one port)', () => {
       if (Date.now() > deadline) throw new Error('no restart within 30 s');
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(events.find((e) => e.event === 'exit')).toMatchObject({ code: 1 });
-    expect(rewards.pids.filter((p) => !before.includes(p))).toHaveLength(1);
+    const exit = events.find((e) => e.event === 'exit');
+    expect(exit).toMatchObject({ code: 1 });
+    expect(before).toContain(exit!.pid);
+    const fresh = rewards.pids.filter((p) => !before.includes(p));
+    expect(fresh).toHaveLength(1);
+    expect(events.find((e) => e.event === 'restart')?.pid).toBe(fresh[0]);
+    expect(rewards.pids).not.toContain(exit!.pid);
     const after = await Promise.all(Array.from({ length: 8 }, (_, k) => call(url, '/reward', batch(k).body)));
     after.forEach((r, k) => expect(r.json.rewards).toEqual(batch(k).want));
   }, 60_000);
