@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { delimiter, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { policyLossArray, tokenLogProbsArray } from '../../src/ops/index.js';
 import type { PageResult } from '../fixtures/backends/page.js';
 import { isRequired } from './dawn.js';
 
@@ -37,7 +38,7 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    alias: { 'srl-kit/backends': join(root, 'dist', 'backends', 'index.js') },
+    alias: { 'srl-kit/backends': join(root, 'dist', 'backends', 'index.js'), 'srl-kit/ops': join(root, 'dist', 'ops', 'index.js') },
     logLevel: 'silent',
   });
   return (result.outputFiles[0] as { text: string }).text;
@@ -79,7 +80,8 @@ async function runPage(chromium: string, script: string): Promise<{ results: Res
       });
       server.listen(0, '127.0.0.1', () => {
         const { port } = server?.address() as { port: number };
-        const args = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--no-first-run', `http://127.0.0.1:${port}/`];
+        // --enable-unsafe-swiftshader: WebGL on SwiftShader (no GPU), which Chromium no longer picks by itself.
+        const args = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--no-first-run', `http://127.0.0.1:${port}/`];
         browser = spawn(chromium, args, { stdio: 'ignore' });
         browser.on('error', reject);
         browser.on('exit', (code) => reject(new Error(`${chromium} exited (${code}) before the page reported`)));
@@ -110,13 +112,39 @@ describe('srl-kit/backends in headless Chromium', () => {
     if (!page && required) throw new Error(`SRL_REQUIRE_WEBGPU: ${reason}`);
   });
 
-  it.skipIf(!page).each(['cpu', 'wasm', 'webgpu'])(`%s: matMul and tf.grad (${where})`, (name) => {
+  it.skipIf(!page).each(['cpu', 'wasm', 'webgpu', 'webgl'])(`%s: matMul and tf.grad (${where})`, (name) => {
     const result = page?.results[name] as PageResult;
     expect(result.error).toBeUndefined();
     expect(result.info?.name).toBe(name);
     expect(result.matMul).toEqual([17, 39]);
     expect(result.grad?.[0]).toBeCloseTo(1, 5);
     expect(result.grad?.[1]).toBeCloseTo(Math.E, 4);
+  });
+
+  it.skipIf(!page)(`cpu: the page's loss equals the float64 array ops on the same inputs (${where})`, () => {
+    // The inputs of lossAndGrad() in test/fixtures/backends/page.ts, recomputed here in float64.
+    const logits = Array.from({ length: 30 }, (_, i) => Math.fround(Math.sin(i * 1.7) * 2));
+    const logProbs = tokenLogProbsArray(logits, [0, 3, 1, 4, 2, 2], [6, 5]);
+    const oldLogProbs = [-1.9, -1.2, -1.7, -1.4, -2.2, 0].map(Math.fround);
+    const { loss } = policyLossArray(
+      { logProbs, oldLogProbs, advantages: [0.8, -1.1].map(Math.fround), mask: [1, 1, 1, 1, 1, 0], shape: [2, 3] },
+      { loss: 'ppo', clipHigh: 0.28 },
+    );
+    expect((page?.results['cpu'] as PageResult).loss).toBeCloseTo(loss, 6);
+  });
+
+  it.skipIf(!page).each(['wasm', 'webgpu', 'webgl'])(`%s: tokenLogProbs -> policyLoss and its gradient equal the cpu backend's (${where})`, (name) => {
+    const cpu = page?.results['cpu'] as PageResult;
+    const other = page?.results[name] as PageResult;
+    expect(other.error).toBeUndefined();
+    // The cpu value is checked against float64 above (and its gradients against float64
+    // references in src/ops); the other backends must agree with it (float32 throughout).
+    expect(Number.isFinite(cpu.loss)).toBe(true);
+    expect(other.loss).toBeCloseTo(cpu.loss as number, 5);
+    expect(other.lossGrad).toHaveLength(30);
+    const worst = Math.max(...(other.lossGrad as number[]).map((g, i) => Math.abs(g - (cpu.lossGrad as number[])[i]!)));
+    expect(worst).toBeLessThan(1e-5);
+    expect((cpu.lossGrad as number[]).slice(25)).toEqual([0, 0, 0, 0, 0]); // the padded token gets no gradient
   });
 
   it.skipIf(!page)(`wasm reports SIMD, and threads exactly when the page is cross-origin isolated (${where})`, () => {
