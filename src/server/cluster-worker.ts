@@ -29,6 +29,8 @@ function close(): void {
 
 async function start(options: RewardServerOptions & { readonly logRequests?: boolean }): Promise<void> {
   try {
+    // Test hook (like the pool's crash hook): a process started with this fails before listening.
+    if (process.env['SRL_CLUSTER_TEST_FAIL_START'] === '1') throw new Error('test hook: start-up failure');
     const { logRequests, ...serverOptions } = options;
     server = createRewardServer(logRequests === false ? { ...serverOptions, logger: () => undefined } : serverOptions);
     send({ type: 'listening', address: await server.listen() });

@@ -103,6 +103,33 @@ describe('createRewardCluster start-up and options', () => {
     expect(c.pids).toEqual([]);
   }, 60_000);
 
+  it('gives up after 5 replacements in a row die before listening, and keeps serving with the rest', async () => {
+    const events: RewardClusterEvent[] = [];
+    const c = createRewardCluster({ port: 0, processes: 2, logRequests: false, onEvent: (e) => events.push(e) });
+    const { url } = await c.listen();
+    const [victim, survivor] = c.pids as [number, number];
+    process.env['SRL_CLUSTER_TEST_FAIL_START'] = '1'; // inherited by every process forked from now on
+    try {
+      process.kill(victim, 'SIGKILL');
+      const deadline = Date.now() + 20_000;
+      while (!events.some((e) => e.event === 'give-up')) {
+        if (Date.now() > deadline) throw new Error(`no give-up within 20 s: ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      delete process.env['SRL_CLUSTER_TEST_FAIL_START'];
+    }
+    expect(events.map((e) => e.event)).toEqual(['exit', 'give-up']);
+    expect(events[0]).toMatchObject({ pid: victim, signal: 'SIGKILL' });
+    expect(events[1]).toMatchObject({ pid: victim });
+    expect(c.restarts).toBe(5);
+    expect(c.pids).toEqual([survivor]);
+    const r = await call(url, '/reward', batch(1).body);
+    expect(r.json.rewards).toEqual(batch(1).want);
+    await c.close();
+    expect(c.pids).toEqual([]);
+  }, 60_000);
+
   it('checks its options', () => {
     expect(() => createRewardCluster({ processes: 0 })).toThrow(/option 'processes' must be an integer >= 1, got 0/);
     expect(() => createRewardCluster({ workers: 1.5 })).toThrow(/option 'workers' must be an integer >= 0, got 1.5/);
