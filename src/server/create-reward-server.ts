@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { ScorePool, ScorePoolStats } from '../pool/index.js';
 import { HttpError } from './http-error.js';
 import { readBodyBytes } from './read-body.js';
-import { parseJson, type JsonStepRewardOptions, type ParseLimits } from './parse-requests.js';
+import { parseJson, parseOptions, type JsonStepRewardOptions, type ParseLimits } from './parse-requests.js';
 import { createRequestPool, type RequestPool } from './request-pool.js';
 import { requestItems, type ScoreRoute } from './request-items.js';
 import { responseBody } from './response-body.js';
@@ -121,6 +121,17 @@ function defaultLogger(entry: RequestLogEntry): void {
   process.stderr.write(`${JSON.stringify(entry)}\n`);
 }
 
+/** The `scoring` option, checked by the same rules as a request's `options` (TypeError naming the key). */
+function checkScoring(scoring: JsonStepRewardOptions | undefined): JsonStepRewardOptions {
+  if (scoring === undefined) return {};
+  try {
+    return parseOptions(scoring, 'scoring');
+  } catch (err) {
+    if (err instanceof HttpError) throw new TypeError(`createRewardServer: option ${err.message}`);
+    throw err;
+  }
+}
+
 /** Compares a header with the expected `Bearer <token>` in constant time. */
 function sameSecret(got: string | undefined, expected: string): boolean {
   const a = Buffer.from(got ?? '', 'utf8');
@@ -160,7 +171,7 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
     maxItemChars: options.maxItemChars ?? DEFAULTS.maxItemChars,
     maxItems: options.maxItems ?? DEFAULTS.maxItems,
   };
-  const scoring = options.scoring ?? {};
+  const scoring = checkScoring(options.scoring);
   const logger = options.logger ?? defaultLogger;
   const expectedAuth = options.token === undefined ? undefined : `Bearer ${options.token}`;
   const userPool = options.pool;

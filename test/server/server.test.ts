@@ -74,6 +74,13 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
     expect(r.json.results[1]).toEqual({ reward: stepReward('<think>t</think>ls -la', 'ls -l', { metric: 'lcs' }), ok: true });
   });
 
+  it('checks the scoring defaults when it is created', () => {
+    expect(() => createRewardServer({ ...options(), scoring: { metric: 'bleu' as 'lcs' } })).toThrow(
+      new TypeError('createRewardServer: option scoring.metric: expected "difflib" or "lcs"'),
+    );
+    expect(() => createRewardServer({ ...options(), scoring: { parse: { thinkTag: '' } } })).toThrow(/option scoring\.parse: .*thinkTag/);
+  });
+
   it('POST /score: step-format rules in options.parse (a prompt that already opened <think>)', async () => {
     const { url } = await start({ scoring: { parse: { implicitOpen: true } } });
     const output = 'plan first</think> x = 5';
