@@ -74,12 +74,14 @@ function expectObject(v: unknown, path: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function expectStringArray(v: unknown, path: string, limits: ParseLimits): string[] {
+/** An array of at most `maxItems` strings, each at most `maxChars` long (default: `maxItemChars`). */
+function expectStringArray(v: unknown, path: string, limits: ParseLimits, maxChars = limits.maxItemChars): string[] {
   if (!Array.isArray(v)) throw new HttpError(400, `expected an array of strings, got ${typeName(v)}`, path);
   if (v.length > limits.maxItems) {
     throw new HttpError(400, `too many items: ${v.length} > ${limits.maxItems}`, path);
   }
-  for (let i = 0; i < v.length; i++) expectString(v[i], `${path}[${i}]`, limits);
+  const itemLimits = { ...limits, maxItemChars: maxChars };
+  for (let i = 0; i < v.length; i++) expectString(v[i], `${path}[${i}]`, itemLimits);
   return v as string[];
 }
 
@@ -153,6 +155,8 @@ export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
  * `{ "query": [prompt + response, ...], "prompts": [...], "labels": [...] }` into items:
  * the output is `query[i]` minus its prefix `prompts[i]`, the target is `labels[i]`.
  * `prompts` may be left out (then the whole query is the output); other fields are ignored.
+ * `limits.maxItemChars` applies to each output and label, not to the prompts (long agent
+ * histories are fine; only what is compared costs scoring time).
  *
  * @param body - The parsed JSON body.
  * @param limits - Item limits.
@@ -169,14 +173,16 @@ export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
  */
 export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedItem[] {
   const o = expectObject(body, '$');
-  const query = expectStringArray(o['query'], '$.query', limits);
+  // Prompts (and so queries) may be long agent histories: only the compared parts, the
+  // response and the label, are held to maxItemChars; the body limit bounds the rest.
+  const query = expectStringArray(o['query'], '$.query', limits, Infinity);
   const labels = expectStringArray(o['labels'], '$.labels', limits);
   if (labels.length !== query.length) {
     throw new HttpError(400, `expected ${query.length} labels (one per query), got ${labels.length}`, '$.labels');
   }
   let prompts: string[] | undefined;
   if (o['prompts'] !== undefined && o['prompts'] !== null) {
-    prompts = expectStringArray(o['prompts'], '$.prompts', limits);
+    prompts = expectStringArray(o['prompts'], '$.prompts', limits, Infinity);
     if (prompts.length !== query.length) {
       throw new HttpError(400, `expected ${query.length} prompts (one per query), got ${prompts.length}`, '$.prompts');
     }
@@ -189,6 +195,10 @@ export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedIt
       const p = prompts[i]!;
       if (!q.startsWith(p)) throw new HttpError(400, `does not start with $.prompts[${i}]`, `$.query[${i}]`);
       output = q.slice(p.length);
+    }
+    if (output.length > limits.maxItemChars) {
+      const what = prompts === undefined ? 'string' : 'response (the query minus its prompt)';
+      throw new HttpError(400, `${what} of ${output.length} chars exceeds maxItemChars (${limits.maxItemChars})`, `$.query[${i}]`);
     }
     items[i] = { output, target: labels[i]! };
   }

@@ -156,6 +156,16 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
     const long = await call(url, 'POST', '/reward', { query: ['ok', 'a'.repeat(51)], labels: ['x', 'y'] });
     expect(long.status).toBe(400);
     expect(long.json.error.path).toBe('$.query[1]');
+    const longLabel = await call(url, 'POST', '/reward', { query: ['ok'], labels: ['b'.repeat(51)] });
+    expect(longLabel.json.error).toMatchObject({ status: 400, path: '$.labels[0]' });
+    // A long prompt is fine: only the response (query minus prompt) and the label are compared.
+    const prompt = 'h'.repeat(400);
+    const longPrompt = await call(url, 'POST', '/reward', { query: [`${prompt}<think>t</think> x = 5`], prompts: [prompt], labels: ['x = 5'] });
+    expect(longPrompt.status).toBe(200);
+    expect(longPrompt.json.rewards).toEqual([1]);
+    const longResponse = await call(url, 'POST', '/reward', { query: [`${prompt}${'r'.repeat(51)}`], prompts: [prompt], labels: ['x'] });
+    expect(longResponse.json.error).toMatchObject({ status: 400, path: '$.query[0]' });
+    expect(longResponse.json.error.message).toMatch(/response \(the query minus its prompt\) of 51 chars exceeds maxItemChars \(50\)/);
   });
 
   it('503 with Retry-After beyond maxConcurrent', async () => {

@@ -2,7 +2,7 @@
 
 Usage: python3 snippet_driver.py MODE < input.json, where input is
 {"blocks": [python source, ...], "outputs": [str, ...], "targets": [str, ...]} and MODE is
-trl | verl | verl-batch. The blocks are exec'd in one namespace (as if pasted into one file),
+trl | verl | verl-batch | chunked. The blocks are exec'd in one namespace (as if pasted into one file),
 then the trainer-facing function is called as the trainer calls it. Prints one JSON object:
 the rewards of each call and the Python types returned, or {"error": "Type: message"}.
 Standard library only.
@@ -80,7 +80,16 @@ def verl_batch(ns, outputs, targets):
     return {"batch": scores, "types": [types_of(scores)]}
 
 
-CALLS = {"trl": trl, "verl": verl, "verl-batch": verl_batch}
+def chunked(ns, outputs, targets):
+    # The client function itself, forced to split the batch: 2 items per request, and a byte
+    # budget that only a single item fits in.
+    f = ns["srl_rewards"]
+    by_items = f(list(outputs), list(targets), max_items=2)
+    by_bytes = f(list(outputs), list(targets), max_bytes=1)
+    return {"by_items": by_items, "by_bytes": by_bytes, "types": [types_of(by_items), types_of(by_bytes)]}
+
+
+CALLS = {"trl": trl, "verl": verl, "verl-batch": verl_batch, "chunked": chunked}
 
 
 def main():

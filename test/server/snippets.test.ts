@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/index.js';
 import { createRewardServer, type RewardServer } from '../../src/server/index.js';
 
+/** Items per request the server logged, in order. */
+const scoreRequests: number[] = [];
+
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const driver = fileURLToPath(new URL('./snippet_driver.py', import.meta.url));
 const docs = readFileSync(new URL('../../docs/server.md', import.meta.url), 'utf8');
@@ -81,7 +84,7 @@ describe.skipIf(!hasPython)(hasPython ? 'docs/server.md ready snippets (python3)
   const ok = { SRL_TOKEN: 'tkn' };
 
   beforeAll(async () => {
-    server = createRewardServer({ port: 0, workers: 1, token: 'tkn', logger: () => undefined });
+    server = createRewardServer({ port: 0, workers: 1, token: 'tkn', logger: (e) => scoreRequests.push(e.items) });
     url = (await server.listen()).url;
   });
   afterAll(() => server?.close());
@@ -126,6 +129,17 @@ describe.skipIf(!hasPython)(hasPython ? 'docs/server.md ready snippets (python3)
     expect(res.error).toBeUndefined();
     expect(res['batch']).toEqual(want);
     expect(res.types).toEqual([{ container: 'list', items: ['float'] }]);
+  });
+
+  it('the client function splits a large batch into several requests and keeps the order', async () => {
+    scoreRequests.length = 0;
+    const res = await runDriver('chunked', [client()], outputs, targets, { SRL_URL: url, ...ok });
+    // 7 outputs: 2+2+2+1 items with max_items=2, then one request per item with max_bytes=1.
+    expect(scoreRequests).toEqual([2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(res.error).toBeUndefined();
+    expect(res['by_items']).toEqual(want);
+    expect(res['by_bytes']).toEqual(want);
+    expect(res.types).toEqual([{ container: 'list', items: ['float'] }, { container: 'list', items: ['float'] }]);
   });
 
   it('a wrong or missing token raises a RuntimeError naming HTTP 401 and the server message', async () => {
