@@ -201,7 +201,7 @@ describe('srl serve', () => {
 
 describe('srl serve --processes, --scoring', () => {
   it('serves from 2 processes with the given scoring defaults, and leaves none behind on SIGTERM', async () => {
-    const child = startCli(['serve', '--port', '0', '--processes', '2', '--scoring', '{"parse":{"implicitOpen":true}}']);
+    const child = startCli(['serve', '--port', '0', '--processes', '2', '--scoring', '{"parse":{"implicitOpen":true}}', '--max-body-mb', '1', '--max-item-chars', '20']);
     const url = await new Promise<string>((resolve, reject) => {
       let buf = '';
       child.stdout?.on('data', (d: Buffer) => {
@@ -214,6 +214,10 @@ describe('srl serve --processes, --scoring', () => {
     // The prompt already opened <think>: with implicitOpen the output is well formed (python3 difflib: ratio 1.0).
     const r = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'plan</think> x = 5', target: 'x = 5' }] }) });
     expect(await r.json()).toEqual({ results: [{ reward: 1, ok: true }] });
+    const long = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'x', target: 'y'.repeat(21) }] }) });
+    expect(((await long.json()) as { error: { path: string } }).error.path).toBe('$.items[0].target');
+    const big = await fetch(`${url}/score`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(big.status).toBe(413);
     const pids = new Set<number>();
     for (let i = 0; i < 40 && pids.size < 2; i++) {
       pids.add(((await (await fetch(`${url}/health`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid);
@@ -229,6 +233,9 @@ describe('srl serve --processes, --scoring', () => {
     const bad = runCli(['serve', '--scoring', '{"metric":"bleu"}']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('srl serve: option --scoring: $.metric: expected "difflib" or "lcs"');
+    const body = runCli(['serve', '--max-body-mb', '0']);
+    expect(body.code).toBe(2);
+    expect(body.stderr.trim()).toBe('srl serve: option --max-body-mb must be an integer from 1 to 4096, got "0"');
     const notJson = runCli(['serve', '--scoring', '{metric']);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/^srl serve: option --scoring must be a JSON object: /);

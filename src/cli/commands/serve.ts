@@ -23,6 +23,9 @@ Options:
                       [CPU count; 0 with --processes]
   --processes <N>     server processes sharing the port              [1]
   --token <T>         require "Authorization: Bearer T" (default: env SRL_TOKEN)
+  --max-body-mb <N>   largest request body in MiB (413 beyond)                [8]
+  --max-item-chars <N>  longest compared string: response, label, output,
+                      target (400 beyond; prompts are not limited)    [100000]
   --scoring <json>    default reward options, under each item's own, e.g.
                       '{"parse":{"implicitOpen":true}}' when the chat template
                       ends the prompt with <think>
@@ -40,6 +43,8 @@ const OPTIONS = {
   processes: { type: 'string' },
   token: { type: 'string' },
   scoring: { type: 'string' },
+  'max-body-mb': { type: 'string' },
+  'max-item-chars': { type: 'string' },
 } as const;
 
 /** `--scoring <json>`, checked exactly as the server checks a request's `options`. */
@@ -77,9 +82,13 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   const token = stringValue(args, 'token') ?? (envToken === undefined || envToken === '' ? undefined : envToken);
   const processes = integerValue(args, 'processes', 1, 1024) ?? 1;
   const scoring = scoringValue(stringValue(args, 'scoring'));
+  const maxBodyMb = integerValue(args, 'max-body-mb', 1, 4096);
+  const maxItemChars = integerValue(args, 'max-item-chars', 1);
   const options = {
     host,
     port,
+    ...(maxBodyMb === undefined ? {} : { maxBodyBytes: maxBodyMb * 1024 * 1024 }),
+    ...(maxItemChars === undefined ? {} : { maxItemChars }),
     ...(scoring === undefined ? {} : { scoring }),
     ...(workers === undefined ? {} : { workers }),
     ...(token === undefined ? {} : { token }),
