@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldTick } from 'node:timers/promises';
 import { Piscina } from 'piscina';
+import { optionalIntOption } from '../_lib/assert.js';
 import { locateWorker } from './locate-worker.js';
 import { createFifoGate } from './fifo-gate.js';
 import { abortError, runWithRetry } from './run-task.js';
@@ -8,13 +9,7 @@ import { scoreOne } from './score-items.js';
 import type { ChunkAnswer, ChunkTask, ScoreItem, ScorePool, ScorePoolOptions, ScorePoolStats, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
 
-function intOption(value: unknown, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`createScorePool: option '${name}' must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+const FN = 'createScorePool';
 
 /**
  * Creates a pool of worker threads that compute step rewards. `score` splits the
@@ -36,9 +31,9 @@ function intOption(value: unknown, name: string, min: number): number | undefine
  * ```
  */
 export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
-  const workers = intOption(options.workers, 'workers', 0) ?? availableParallelism();
-  const chunkSize = intOption(options.chunkSize, 'chunkSize', 1) ?? 64;
-  const maxQueue = intOption(options.maxQueue, 'maxQueue', 0);
+  const workers = optionalIntOption(options.workers, FN, 'workers', 0) ?? availableParallelism();
+  const chunkSize = optionalIntOption(options.chunkSize, FN, 'chunkSize', 1) ?? 64;
+  const maxQueue = optionalIntOption(options.maxQueue, FN, 'maxQueue', 0);
   const stats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };
   let closed = false;
   let closing: Promise<void> | null = null;

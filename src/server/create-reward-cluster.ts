@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { optionalIntOption } from '../_lib/assert.js';
 import { locateWorker } from '../pool/locate-worker.js';
 import type { RewardServerAddress, RewardServerOptions } from './create-reward-server.js';
 
@@ -71,14 +72,6 @@ function defaultOnEvent(event: RewardClusterEvent): void {
   process.stderr.write(`${JSON.stringify(event)}\n`);
 }
 
-function positiveInt(value: unknown, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`createRewardCluster: option '${name}' must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * Runs the reward server ({@link createRewardServer}) in several processes that share one
  * port (`node:cluster`), one per core by default: each process does its own HTTP, parsing
@@ -103,8 +96,8 @@ function positiveInt(value: unknown, name: string, min: number): number | undefi
  */
 export function createRewardCluster(options: RewardClusterOptions = {}): RewardCluster {
   if (!cluster.isPrimary) throw new Error('createRewardCluster: call it in the primary process, not in a cluster worker');
-  const processes = positiveInt(options.processes, 'processes', 1) ?? availableParallelism();
-  const workers = positiveInt(options.workers, 'workers', 0) ?? 0;
+  const processes = optionalIntOption(options.processes, 'createRewardCluster', 'processes', 1) ?? availableParallelism();
+  const workers = optionalIntOption(options.workers, 'createRewardCluster', 'workers', 0) ?? 0;
   const restart = options.restart ?? true;
   const onEvent = options.onEvent ?? defaultOnEvent;
   const { processes: _p, workers: _w, restart: _r, onEvent: _e, logRequests = true, ...server } = options;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { ScorePool, ScorePoolStats } from '../pool/index.js';
+import { optionalIntOption } from '../_lib/assert.js';
 import { HttpError } from './http-error.js';
 import { readBodyBytes } from './read-body.js';
 import { parseJson, parseOptions, type JsonStepRewardOptions, type ParseLimits } from './parse-requests.js';
@@ -175,10 +176,7 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
   const logger = options.logger ?? defaultLogger;
   const expectedAuth = options.token === undefined ? undefined : `Bearer ${options.token}`;
   const userPool = options.pool;
-  const workerCount = options.workers ?? availableParallelism();
-  if (!Number.isInteger(workerCount) || workerCount < 0) {
-    throw new RangeError(`createRewardServer: option 'workers' must be an integer >= 0, got ${String(options.workers)}`);
-  }
+  const workerCount = optionalIntOption(options.workers, 'createRewardServer', 'workers', 0) ?? availableParallelism();
   let requestPool: RequestPool | undefined;
   const getRequestPool = (): RequestPool => (requestPool ??= createRequestPool(workerCount, limits, scoring));
   const noStats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };

@@ -79,6 +79,7 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
       new TypeError('createRewardServer: option scoring.metric: expected "difflib" or "lcs"'),
     );
     expect(() => createRewardServer({ ...options(), scoring: { parse: { thinkTag: '' } } })).toThrow(/option scoring\.parse: .*thinkTag/);
+    expect(() => createRewardServer({ workers: -1 })).toThrow(new RangeError("createRewardServer: option 'workers' must be an integer >= 0, got -1"));
   });
 
   it('POST /score: step-format rules in options.parse (a prompt that already opened <think>)', async () => {
