@@ -127,6 +127,7 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
     live.add(worker);
     return new Promise((resolve, reject) => {
       let up = false;
+      let startError: string | undefined;
       worker.on('message', (m: { type?: string; address?: RewardServerAddress; message?: string }) => {
         if (m.type === 'ready') {
           worker.send({ type: 'start', options: serverOptions });
@@ -134,13 +135,19 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
           up = true;
           resolve({ address: m.address, pid });
         } else if (m.type === 'error') {
-          reject(new Error(`srl-kit cluster: a server process failed to start: ${m.message ?? 'unknown error'}`));
+          startError = m.message ?? 'unknown error'; // it exits next: reject then, once it is gone
         }
       });
       worker.on('exit', (code, signal) => {
         live.delete(worker);
         if (!up) {
-          reject(new Error(`srl-kit cluster: a server process exited before listening (code ${code}, signal ${signal})`));
+          reject(
+            new Error(
+              startError === undefined
+                ? `srl-kit cluster: a server process exited before listening (code ${code}, signal ${signal})`
+                : `srl-kit cluster: a server process failed to start: ${startError}`,
+            ),
+          );
           return;
         }
         if (closing) return;
