@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { LineSplitter, type LineEvent } from '../io/line-splitter.js';
-import { DEFAULT_MAX_RECORD_BYTES, excerpt } from '../io/read-options.js';
-import { isGzipPath } from '../io/read-source.js';
+import { isBlank, LineSplitter, type LineEvent } from '../io/line-splitter.js';
+import { DEFAULT_MAX_RECORD_BYTES, overlongRecord, parseRecord, readerContext, type ReaderContext } from '../io/read-options.js';
+import { openFileStream } from '../io/read-source.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
+
+const FN = 'readNumberedJsonl';
 
 /** One non-blank line of a JSON Lines file: its value, or why it has none. */
 export type NumberedLine =
@@ -15,9 +14,6 @@ export type NumberedLine =
 export interface ByteMeter {
   bytes: number;
 }
-
-/** Bytes read per chunk, as in the io module's readers. */
-const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Reads a JSON Lines file (gunzipped when it ends in `.gz`) as a stream and yields
@@ -45,56 +41,33 @@ export async function* readNumberedJsonl(
   meter: ByteMeter = { bytes: 0 },
   maxLineBytes = DEFAULT_MAX_RECORD_BYTES,
 ): AsyncGenerator<NumberedLine, void, undefined> {
-  const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const gzip = isGzipPath(path);
-  let stream: AsyncIterable<Buffer> = file as AsyncIterable<Buffer>;
-  if (gzip) {
-    // Both listeners are attached in this tick, before any data flows.
-    file.on('data', (chunk: string | Buffer) => {
-      meter.bytes += Buffer.byteLength(chunk);
-    });
-    stream = pipeline(file, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}) as unknown as AsyncIterable<Buffer>;
-  }
-  const splitter = new LineSplitter(maxLineBytes);
-  const numbered = (event: LineEvent): NumberedLine | undefined => numberedLine(event, path, maxLineBytes);
+  // The io readers' own context and errors, with onError 'throw': a bad line's error is caught here.
+  const ctx = readerContext(FN, path, {}, 'maxLineBytes', maxLineBytes);
+  const stream = openFileStream(path, (bytes) => (meter.bytes += bytes));
+  const splitter = new LineSplitter(ctx.maxBytes);
   try {
-    for await (const chunk of stream) {
-      if (!gzip) meter.bytes += chunk.length;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       for (const event of splitter.push(chunk)) {
-        const l = numbered(event);
+        const l = numberedLine(event, ctx);
         if (l !== undefined) yield l;
       }
     }
     for (const event of splitter.end()) {
-      const l = numbered(event);
+      const l = numberedLine(event, ctx);
       if (l !== undefined) yield l;
     }
   } finally {
-    file.destroy();
+    (stream as unknown as { destroy(): void }).destroy();
   }
 }
 
-function numberedLine(event: LineEvent, source: string, maxLineBytes: number): NumberedLine | undefined {
-  if (event.kind === 'overlong') {
-    return {
-      line: event.line,
-      ok: false,
-      error: new TrajectoryError({ source, line: event.line, expected: `a line of at most ${maxLineBytes} bytes`, found: 'a longer one' }),
-    };
-  }
-  // Blank: JSON whitespace only (as readJsonl); any other text must parse.
-  if (/^[ \t\r\n]*$/.test(event.text)) return undefined;
+function numberedLine(event: LineEvent, ctx: ReaderContext): NumberedLine | undefined {
+  if (event.kind === 'line' && isBlank(event.text)) return undefined;
   try {
-    return { line: event.line, ok: true, value: JSON.parse(event.text) };
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return {
-      line: event.line,
-      ok: false,
-      error: new TrajectoryError(
-        { source, line: event.line, expected: 'a JSON value', found: `${excerpt(event.text)} (${message})` },
-        { cause },
-      ),
-    };
+    const value = event.kind === 'overlong' ? overlongRecord({ line: event.line }, 'a line', ctx) : parseRecord(event.text, { line: event.line }, ctx);
+    return { line: event.line, ok: true, value };
+  } catch (error) {
+    if (!(error instanceof TrajectoryError)) throw error;
+    return { line: event.line, ok: false, error };
   }
 }

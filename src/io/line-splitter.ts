@@ -90,3 +90,15 @@ export class LineSplitter {
     return text;
   }
 }
+
+/**
+ * Whether a line holds only JSON whitespace (space, tab, CR, LF): a blank JSON Lines line.
+ * @internal
+ */
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}

@@ -1,4 +1,4 @@
-import { LineSplitter, type LineEvent } from './line-splitter.js';
+import { isBlank, LineSplitter, type LineEvent } from './line-splitter.js';
 import {
   overlongRecord,
   parseRecord,
@@ -74,11 +74,3 @@ function lineValue(event: LineEvent, ctx: ReaderContext): unknown {
   return parseRecord(event.text, { line: event.line }, ctx);
 }
 
-/** Whether a line holds only JSON whitespace (space, tab, CR, LF). */
-function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
-  }
-  return true;
-}

@@ -28,11 +28,15 @@ export function isGzipPath(path: string): boolean {
 
 /**
  * Opens a file for reading as a stream of bytes, gunzipped when the name ends in
- * `.gz`. Closing the iteration early closes the file.
+ * `.gz`. Closing the iteration early closes the file. `onFileBytes`, when given, is told
+ * how many bytes of the file itself (compressed ones for `.gz`) each read brought, for
+ * progress against the file's size.
  * @internal
  */
-export function openFileStream(path: string): NodeJS.ReadableStream {
+export function openFileStream(path: string, onFileBytes?: (bytes: number) => void): NodeJS.ReadableStream {
   const file = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
+  // Attached in this tick, before any data flows.
+  if (onFileBytes !== undefined) file.on('data', (chunk: string | Buffer) => onFileBytes(Buffer.byteLength(chunk)));
   if (!isGzipPath(path)) return file;
   // pipeline destroys the file when the gunzip stream is destroyed (early exit) or fails.
   return pipeline(file, createGunzip({ chunkSize: FILE_CHUNK_BYTES }), () => {});

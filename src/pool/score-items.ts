@@ -1,5 +1,7 @@
+import { setImmediate as yieldTick } from 'node:timers/promises';
 import { parseStepOutput } from '../reward/parse-step-output.js';
 import { stepReward } from '../reward/step-reward.js';
+import { abortError } from './run-task.js';
 import type { ScoreItem, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
 
@@ -27,4 +29,24 @@ export function scoreOne(item: ScoreItem): ScoreResult {
 export function scoreItems(items: readonly ScoreItem[]): ScoreResult[] {
   validateItems(items, 'scoreItems');
   return items.map(scoreOne);
+}
+
+/**
+ * Scores `items` on this thread `chunkSize` at a time, yielding to the event loop between
+ * chunks (so that timers, I/O and other requests run) and stopping when `signal` aborts.
+ * @internal
+ * @example
+ * ```ts
+ * await scoreItemsYielding(items, 64, controller.signal); // same results as items.map(scoreOne)
+ * ```
+ */
+export async function scoreItemsYielding(items: readonly ScoreItem[], chunkSize: number, signal?: AbortSignal): Promise<ScoreResult[]> {
+  const out = new Array<ScoreResult>(items.length);
+  for (let start = 0; start < items.length; start += chunkSize) {
+    if (start > 0) await yieldTick();
+    if (signal?.aborted) throw abortError(signal);
+    const end = Math.min(items.length, start + chunkSize);
+    for (let i = start; i < end; i++) out[i] = scoreOne(items[i]!);
+  }
+  return out;
 }

@@ -1,13 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { setImmediate as yieldTick } from 'node:timers/promises';
-import { Piscina } from 'piscina';
 import { optionalIntOption } from '../_lib/assert.js';
-import { locateWorker } from './locate-worker.js';
-import { createFifoGate } from './fifo-gate.js';
-import { abortError, runWithRetry } from './run-task.js';
-import { scoreOne } from './score-items.js';
+import { abortError } from './run-task.js';
+import { scoreItemsYielding } from './score-items.js';
 import type { ChunkAnswer, ChunkTask, ScoreItem, ScorePool, ScorePoolOptions, ScorePoolStats, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
+import { startWorkerThreads, type WorkerThreads } from './worker-threads.js';
 
 const FN = 'createScorePool';
 
@@ -36,46 +33,17 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
   const maxQueue = optionalIntOption(options.maxQueue, FN, 'maxQueue', 0);
   const stats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };
   let closed = false;
-  let closing: Promise<void> | null = null;
 
-  let piscina: Piscina | null = null;
-  const gate = createFifoGate(Math.max(1, workers), maxQueue ?? Infinity);
-  if (workers > 0) {
-    const where = locateWorker();
-    piscina = new Piscina({
-      filename: where.filename,
-      name: 'scoreChunk',
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: [...process.execArgv, ...where.execArgv],
-    });
-  }
+  const threads = workers > 0 ? startWorkerThreads('pool', workers, stats, maxQueue ?? Infinity) : null;
 
-  async function runChunk(pool: Piscina, items: readonly ScoreItem[], index: number, start: number, signal?: AbortSignal): Promise<ScoreResult[]> {
+  async function runChunk(pool: WorkerThreads, items: readonly ScoreItem[], index: number, start: number, signal?: AbortSignal): Promise<ScoreResult[]> {
     const label = `chunk ${index} (items ${start}..${start + items.length - 1})`;
-    const leave = await gate.enter(signal);
-    let answer: ChunkAnswer;
-    try {
-      answer = (await runWithRetry(pool, (attempt): ChunkTask => ({ items, attempt }), { label, signal, closed: () => closed, stats })) as ChunkAnswer;
-    } finally {
-      leave();
-    }
+    const answer = (await pool.run((attempt): ChunkTask => ({ items, attempt }), label, signal)) as ChunkAnswer;
     if ('error' in answer) {
       const E = answer.error.name === 'RangeError' ? RangeError : answer.error.name === 'TypeError' ? TypeError : Error;
       throw new E(`${answer.error.message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
     }
     return answer.results;
-  }
-
-  async function scoreHere(items: readonly ScoreItem[], signal?: AbortSignal): Promise<ScoreResult[]> {
-    const out: ScoreResult[] = [];
-    for (let start = 0; start < items.length; start += chunkSize) {
-      if (start > 0) await yieldTick();
-      if (signal?.aborted) throw abortError(signal);
-      stats.tasks++;
-      for (const item of items.slice(start, start + chunkSize)) out.push(scoreOne(item));
-    }
-    return out;
   }
 
   return {
@@ -85,8 +53,11 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
       if (closed) throw new Error('srl-kit pool: score() after close()');
       validateItems(items, 'ScorePool.score');
       if (signal?.aborted) throw abortError(signal);
-      if (piscina === null) return scoreHere(items, signal);
-      const pool = piscina;
+      if (threads === null) {
+        stats.tasks += Math.ceil(items.length / chunkSize);
+        return scoreItemsYielding(items, chunkSize, signal);
+      }
+      const pool = threads;
       const chunks: Promise<ScoreResult[]>[] = [];
       for (let start = 0, index = 0; start < items.length; start += chunkSize, index++) {
         chunks.push(runChunk(pool, items.slice(start, start + chunkSize), index, start, signal));
@@ -97,8 +68,7 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
     },
     close() {
       closed = true;
-      closing ??= piscina ? piscina.destroy().then(() => {}) : Promise.resolve();
-      return closing;
+      return threads === null ? Promise.resolve() : threads.close();
     },
   };
 }

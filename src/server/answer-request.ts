@@ -1,8 +1,6 @@
-import { setImmediate as yieldTick } from 'node:timers/promises';
 import { crashHook } from '../pool/crash-hook.js';
-import { scoreOne } from '../pool/score-items.js';
+import { scoreItemsYielding, scoreOne } from '../pool/score-items.js';
 import { HttpError } from './http-error.js';
-import type { ScoreResult } from '../pool/index.js';
 import { parseJson, type JsonStepRewardOptions, type ParsedItem, type ParseLimits } from './parse-requests.js';
 import { requestItems, type ScoreRoute } from './request-items.js';
 import { responseBody } from './response-body.js';
@@ -60,13 +58,7 @@ export async function answerRequestInThread(task: RequestTask, signal: AbortSign
     const items = taskItems(task);
     const crash = crashHook(items.map((i) => i.output), task.attempt);
     if (crash) return await crash;
-    const results = new Array<ScoreResult>(items.length);
-    for (let start = 0; start < items.length; start += chunkSize) {
-      if (start > 0) await yieldTick();
-      if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      const end = Math.min(items.length, start + chunkSize);
-      for (let i = start; i < end; i++) results[i] = scoreOne(items[i]!);
-    }
+    const results = await scoreItemsYielding(items, chunkSize, signal);
     return { text: JSON.stringify(responseBody(task.route, results)), items: items.length };
   } catch (err) {
     if (signal.aborted) throw err;

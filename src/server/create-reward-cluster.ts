@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { optionalIntOption } from '../_lib/assert.js';
-import { locateWorker } from '../pool/locate-worker.js';
+import { locateWorker, type WorkerLocation } from '../pool/locate-worker.js';
 import type { RewardServerAddress, RewardServerOptions } from './create-reward-server.js';
 
 /** Options of {@link createRewardCluster}: the server's, less what cannot cross a process boundary. */
@@ -107,6 +107,7 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
   let closing = false;
   let restarts = 0;
   let quickDeaths = 0;
+  let where: WorkerLocation | undefined;
   let listening: Promise<RewardServerAddress> | undefined;
 
   const emit = (e: Omit<RewardClusterEvent, 'time'>): void => {
@@ -120,7 +121,7 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
   /** Forks one process and resolves with its address once it listens. */
   /** Forks one process; resolves with its address and pid once it listens. */
   function spawnOne(): Promise<{ address: RewardServerAddress; pid: number }> {
-    const where = locateWorker(undefined, 'server', 'cluster-worker');
+    where ??= locateWorker(undefined, 'server', 'cluster-worker');
     cluster.setupPrimary({ exec: where.filename, args: [], execArgv: [...process.execArgv, ...where.execArgv] });
     const worker = cluster.fork();
     const pid = worker.process.pid ?? -1;

@@ -1,7 +1,5 @@
-import { Piscina } from 'piscina';
-import { locateWorker } from '../pool/locate-worker.js';
-import { createFifoGate } from '../pool/fifo-gate.js';
-import { abortError, runWithRetry } from '../pool/run-task.js';
+import { abortError } from '../pool/run-task.js';
+import { startWorkerThreads } from '../pool/worker-threads.js';
 import type { ScorePoolStats } from '../pool/index.js';
 import { answerRequestInThread, type RequestAnswer, type RequestTask } from './answer-request.js';
 import type { JsonStepRewardOptions, ParseLimits } from './parse-requests.js';
@@ -27,39 +25,21 @@ export interface RequestPool {
  */
 export function createRequestPool(workers: number, limits: ParseLimits, scoring: JsonStepRewardOptions): RequestPool {
   const stats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };
-  let closed = false;
-  let piscina: Piscina | null = null;
-  const gate = createFifoGate(Math.max(1, workers));
-  if (workers > 0) {
-    const where = locateWorker(undefined, 'server');
-    piscina = new Piscina({
-      filename: where.filename,
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: [...process.execArgv, ...where.execArgv],
-    });
-  }
+  const threads = workers > 0 ? startWorkerThreads('server', workers, stats) : null;
   return {
     workers,
     stats,
     async answer(route, body, signal) {
       if (signal.aborted) throw abortError(signal);
-      if (piscina === null) {
+      if (threads === null) {
         stats.tasks++;
         return answerRequestInThread({ route, body, limits, scoring, attempt: 0 }, signal);
       }
-      const label = `${route} request (${body.byteLength} bytes)`;
       const task = (attempt: number): RequestTask => ({ route, body, limits, scoring, attempt });
-      const leave = await gate.enter(signal);
-      try {
-        return (await runWithRetry(piscina, task, { label, signal, closed: () => closed, stats })) as RequestAnswer;
-      } finally {
-        leave();
-      }
+      return (await threads.run(task, `${route} request (${body.byteLength} bytes)`, signal)) as RequestAnswer;
     },
     async close() {
-      closed = true;
-      if (piscina !== null) await piscina.destroy();
+      if (threads !== null) await threads.close();
     },
   };
 }

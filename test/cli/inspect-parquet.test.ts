@@ -5,19 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../../src/io/write-dataset.js';
 import { writeParquet } from '../../src/io/write-parquet.js';
 import type { StepPrompt } from '../../src/prompts/types.js';
-import { runCli } from './run-cli.js';
+import { oneLine, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-inspect-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Exactly one non-empty line on stderr, starting with the command. */
-function oneLine(stderr: string, prefix: string): string {
-  const lines = stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^${prefix}: `));
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return lines[0] as string;
-}
 
 // Normalised trajectories written here: 4 trajectories of 1, 2, 3 and 5 steps, so
 // srl prompts makes one prompt per step, 11 in all; the targets are the actions.

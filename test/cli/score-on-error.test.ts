@@ -4,19 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/step-reward.js';
-import { runCli } from './run-cli.js';
+import { oneLine, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-score-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Exactly one non-empty line on stderr, starting with the command. */
-function oneLine(stderr: string, prefix: string): string {
-  const lines = stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^${prefix}: `));
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return lines[0] as string;
-}
 
 function jsonl(text: string): Record<string, unknown>[] {
   return text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/step-reward.js';
-import { runCli, startCli } from './run-cli.js';
+import { oneLine, runCli, servedUrl, startCli } from './run-cli.js';
 
 const MATH = 'examples/data/math-solutions.jsonl';
 const GSM8K = 'examples/data/gsm8k-sample.jsonl';
@@ -20,15 +20,6 @@ function jsonl(path: string): Record<string, unknown>[] {
 function parquetRows(path: string): number {
   const buf = readFileSync(path);
   return Number(parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)).num_rows);
-}
-
-/** Exactly one non-empty line on stderr, starting with the command. */
-function oneLine(stderr: string, prefix: string): string {
-  const lines = stderr.split('\n').filter((l) => l !== '');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^${prefix}: `));
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return lines[0] as string;
 }
 
 describe('srl --help', () => {
@@ -181,15 +172,7 @@ describe('srl inspect', () => {
 describe('srl serve', () => {
   it('prints the URL, answers GET /health and exits 0 on SIGTERM', async () => {
     const child = startCli(['serve', '--port', '0', '--workers', '0']);
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const m = /(http:\/\/\S+)\n/.exec(buf);
-        if (m !== null) resolve(m[1] as string);
-      });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const url = await servedUrl(child);
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
@@ -202,15 +185,7 @@ describe('srl serve', () => {
 describe('srl serve --processes, --scoring', () => {
   it('serves from 2 processes with the given scoring defaults, and leaves none behind on SIGTERM', async () => {
     const child = startCli(['serve', '--port', '0', '--processes', '2', '--scoring', '{"parse":{"implicitOpen":true}}', '--max-body-mb', '1', '--max-item-chars', '20']);
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const m = /(http:\/\/\S+)\n/.exec(buf);
-        if (m !== null) resolve(m[1] as string);
-      });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const url = await servedUrl(child);
     // The prompt already opened <think>: with implicitOpen the output is well formed (python3 difflib: ratio 1.0).
     const r = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'plan</think> x = 5', target: 'x = 5' }] }) });
     expect(await r.json()).toEqual({ results: [{ reward: 1, ok: true }] });
