@@ -74,10 +74,14 @@ function fsMessage(error: FsError): string {
     case 'ENOENT':
       return `${path}: no such file or directory`;
     case 'EACCES':
+    case 'EPERM':
       return `${path}: permission denied`;
     case 'EISDIR':
       return `${path}: is a directory`;
-    default:
-      return `${path}: ${error.code}`;
+    default: {
+      // Node's "ENOSPC: no space left on device, write" -> "no space left on device (ENOSPC)".
+      const what = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message)?.[1];
+      return what === undefined ? `${path}: ${error.code}` : `${path}: ${what} (${error.code})`;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { isBlank, LineSplitter, type LineEvent } from '../io/line-splitter.js';
 import { DEFAULT_MAX_RECORD_BYTES, overlongRecord, parseRecord, readerContext, type ReaderContext } from '../io/read-options.js';
-import { openFileStream } from '../io/read-source.js';
+import { readFileChunks } from '../io/read-source.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 
 const FN = 'readNumberedJsonl';
@@ -27,7 +27,7 @@ export interface ByteMeter {
  * @param meter - Optional: its `bytes` grows as the file is read (for progress).
  * @param maxLineBytes - The longest line accepted (default 64 MiB).
  * @returns The numbered lines, in order.
- * @throws The file system's error when the file cannot be read; a zlib error for a bad `.gz`.
+ * @throws The file system's error (naming the file) when it cannot be read; a TrajectoryError naming it for a corrupt or truncated `.gz`.
  * @example
  * ```ts
  * for await (const l of readNumberedJsonl('rollouts.jsonl')) {
@@ -43,21 +43,16 @@ export async function* readNumberedJsonl(
 ): AsyncGenerator<NumberedLine, void, undefined> {
   // The io readers' own context and errors, with onError 'throw': a bad line's error is caught here.
   const ctx = readerContext(FN, path, {}, 'maxLineBytes', maxLineBytes);
-  const stream = openFileStream(path, (bytes) => (meter.bytes += bytes));
   const splitter = new LineSplitter(ctx.maxBytes);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      for (const event of splitter.push(chunk)) {
-        const l = numberedLine(event, ctx);
-        if (l !== undefined) yield l;
-      }
-    }
-    for (const event of splitter.end()) {
+  for await (const chunk of readFileChunks(path, (bytes) => (meter.bytes += bytes))) {
+    for (const event of splitter.push(chunk)) {
       const l = numberedLine(event, ctx);
       if (l !== undefined) yield l;
     }
-  } finally {
-    (stream as unknown as { destroy(): void }).destroy();
+  }
+  for (const event of splitter.end()) {
+    const l = numberedLine(event, ctx);
+    if (l !== undefined) yield l;
   }
 }
 

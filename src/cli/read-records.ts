@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { readJsonArray } from '../io/read-json-array.js';
 import { readJsonl } from '../io/read-jsonl.js';
-import { isGzipPath, openFileStream } from '../io/read-source.js';
+import { fileReadError, isGzipPath, readFileChunks } from '../io/read-source.js';
 import type { OnError, SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 
@@ -41,8 +41,13 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
     yield* readJsonArray(path, { onError, report, source: path });
     return;
   }
-  const bytes = await readFile(path);
-  const text = (isGzipPath(path) ? gunzipSync(bytes) : bytes).toString('utf8');
+  let text: string;
+  try {
+    const bytes = await readFile(path);
+    text = (isGzipPath(path) ? gunzipSync(bytes) : bytes).toString('utf8');
+  } catch (error) {
+    throw fileReadError(path, error);
+  }
   try {
     yield JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
@@ -61,15 +66,10 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
  * Reads only as far as that character, through the io module's file stream.
  */
 async function firstChar(path: string): Promise<string> {
-  const stream = openFileStream(path);
   let head = '';
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      head = (head + chunk.toString('utf8')).replace(/^\uFEFF/, '').trimStart();
-      if (head !== '') return head.charAt(0);
-    }
-    return '';
-  } finally {
-    (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  for await (const chunk of readFileChunks(path)) {
+    head = (head + chunk.toString('utf8')).replace(/^\uFEFF/, '').trimStart();
+    if (head !== '') return head.charAt(0);
   }
+  return '';
 }

@@ -1,4 +1,5 @@
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { handleRecordError, type OnError, type SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ReadSource } from './read-source.js';
@@ -34,6 +35,7 @@ export function readerContext(
   maxBytesValue: unknown,
 ): ReaderContext {
   assertOptions(options, fn);
+  assertKnownKeys(options, ['source', 'onError', 'report', maxBytesKey], fn);
   const { source: label, onError = 'throw', report } = options ?? {};
   if (onError !== 'throw' && onError !== 'skip') {
     throw new TypeError(`${fn}: option 'onError' must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);

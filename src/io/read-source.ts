@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeType } from '../_lib/describe.js';
+import { TrajectoryError } from '../trajectory/trajectory-error.js';
 
 /**
  * What the streaming readers take: a file path (gzip when it ends in `.gz`), a
@@ -43,12 +44,53 @@ export function openFileStream(path: string, onFileBytes?: (bytes: number) => vo
 }
 
 /**
+ * The bytes of a file, chunk by chunk, gunzipped when the name ends in `.gz`
+ * ({@link openFileStream}), with errors that name the file ({@link fileReadError}).
+ * Returning early closes the file.
+ * @internal
+ */
+export async function* readFileChunks(path: string, onFileBytes?: (bytes: number) => void): AsyncGenerator<Buffer, void, undefined> {
+  const stream = openFileStream(path, onFileBytes);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    throw fileReadError(path, error);
+  } finally {
+    (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  }
+}
+
+/**
+ * An error met reading the file `path`, made to name it: a file-system error without
+ * a path gets it (reading a directory says `EISDIR` and no path); a gzip error
+ * becomes a {@link TrajectoryError} saying what was wrong with the bytes:
+ * `x.jsonl.gz: expected a complete gzip stream, found one that ends early (unexpected end of file)`,
+ * or `expected gzip data (the name ends in .gz), found bytes that are not gzip (incorrect header check)`.
+ * Anything else is returned as it is.
+ * @internal
+ */
+export function fileReadError(path: string, error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const e = error as Error & { code?: unknown; path?: unknown; syscall?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code === 'Z_BUF_ERROR') {
+    return new TrajectoryError({ source: path, expected: 'a complete gzip stream', found: `one that ends early (${e.message})` }, { cause: error });
+  }
+  if (code.startsWith('Z_')) {
+    const found = /header/i.test(e.message) ? `bytes that are not gzip (${e.message})` : `corrupt gzip data (${e.message})`;
+    return new TrajectoryError({ source: path, expected: 'gzip data (the name ends in .gz)', found }, { cause: error });
+  }
+  if (typeof e.syscall === 'string' && e.path === undefined) e.path = path;
+  return error;
+}
+
+/**
  * The chunks of a {@link ReadSource} as Buffers (strings are UTF-8 encoded; byte
  * views are wrapped, not copied).
  * @internal
  */
 export async function* byteChunks(source: ReadSource, fn: string): AsyncGenerator<Buffer, void, undefined> {
-  const iterable = typeof source === 'string' ? openFileStream(source) : source;
+  const iterable = typeof source === 'string' ? readFileChunks(source) : source;
   if (iterable === null || typeof iterable !== 'object' || !(Symbol.asyncIterator in iterable || Symbol.iterator in iterable)) {
     throw new TypeError(
       `${fn}: argument 'source' must be a file path, a readable stream or an async iterable of chunks, got ${describeType(source)}`,

@@ -1,4 +1,5 @@
 import { assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import type { StepPrompt } from '../prompts/types.js';
 import type { ChatMessage } from '../trajectory/types.js';
 import { CHAT_TYPE, chatOf, META_FIELD, metaJson } from './layout-common.js';
@@ -11,6 +12,8 @@ export interface TrlRowOptions {
   /** Add a `meta` column: the prompt's `meta` as a JSON string (default `false`). */
   readonly includeMeta?: boolean | undefined;
 }
+
+const OPTION_KEYS = ['includeMeta'] as const satisfies readonly (keyof TrlRowOptions)[];
 
 /**
  * One row of TRL's conversational prompt-only format, for `GRPOTrainer`: the
@@ -47,7 +50,7 @@ export interface TrlRow {
  * @param prompt - A step prompt from `buildStepPrompts` or `stepPromptStream`.
  * @param options - Whether to add the `meta` column.
  * @returns The row.
- * @throws TypeError when `prompt` is not a step prompt.
+ * @throws TypeError when `prompt` is not a step prompt, or for an unknown option.
  * @example
  * ```ts
  * import { toTrlRow } from 'srl-kit/io';
@@ -57,6 +60,7 @@ export interface TrlRow {
  */
 export function toTrlRow(prompt: StepPrompt, options?: TrlRowOptions): TrlRow {
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const row: TrlRow = {
     prompt: chatOf(prompt, FN),
     target: prompt.target,
@@ -93,6 +97,7 @@ export function toTrlRow(prompt: StepPrompt, options?: TrlRowOptions): TrlRow {
  */
 export function trlParquetSchema(options?: TrlRowOptions): ParquetSchema {
   assertOptions(options, 'trlParquetSchema');
+  assertKnownKeys(options, OPTION_KEYS, 'trlParquetSchema');
   const columns: ParquetSchema = [
     { name: 'prompt', type: CHAT_TYPE },
     { name: 'target', type: 'string' },

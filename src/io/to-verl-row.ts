@@ -1,4 +1,5 @@
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import type { StepPrompt } from '../prompts/types.js';
 import type { ChatMessage } from '../trajectory/types.js';
 import { CHAT_TYPE, chatOf, META_FIELD, metaJson } from './layout-common.js';
@@ -28,6 +29,8 @@ export interface VerlRowOptions {
   /** Add `extra_info.meta`: the prompt's `meta` as a JSON string (default `false`). */
   readonly includeMeta?: boolean | undefined;
 }
+
+const OPTION_KEYS = ['dataSource', 'ability', 'index', 'split', 'includeMeta'] as const satisfies readonly (keyof VerlRowOptions)[];
 
 /** The `extra_info` of a {@link VerlRow}. */
 export interface VerlExtraInfo {
@@ -84,7 +87,7 @@ export interface VerlRow {
  * @param prompt - A step prompt from `buildStepPrompts` or `stepPromptStream`.
  * @param options - `data_source`, `ability`, `extra_info.index`, `extra_info.split`, meta.
  * @returns The row.
- * @throws TypeError when `prompt` is not a step prompt or an option has the wrong type.
+ * @throws TypeError when `prompt` is not a step prompt, an option has the wrong type or is unknown.
  * @example
  * ```ts
  * import { toVerlRow } from 'srl-kit/io';
@@ -97,6 +100,7 @@ export interface VerlRow {
  */
 export function toVerlRow(prompt: StepPrompt, options?: VerlRowOptions): VerlRow {
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const { dataSource = DEFAULT_VERL_DATA_SOURCE, ability = DEFAULT_VERL_ABILITY, index = 0, split, includeMeta } = options ?? {};
   assertStringOption(dataSource, 'dataSource');
   assertStringOption(ability, 'ability');
@@ -150,6 +154,7 @@ function assertStringOption(value: unknown, name: string): void {
  */
 export function verlParquetSchema(options?: Pick<VerlRowOptions, 'includeMeta'>): ParquetSchema {
   assertOptions(options, 'verlParquetSchema');
+  assertKnownKeys(options, ['includeMeta'], 'verlParquetSchema');
   return [
     { name: 'data_source', type: 'string' },
     { name: 'prompt', type: CHAT_TYPE },

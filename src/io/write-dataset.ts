@@ -1,5 +1,6 @@
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import type { StepPrompt } from '../prompts/types.js';
 import { toTrlRow, trlParquetSchema } from './to-trl-row.js';
 import { toVerlRow, verlParquetSchema } from './to-verl-row.js';
@@ -39,7 +40,27 @@ export interface WriteDatasetOptions {
   readonly rowGroupChars?: number | undefined;
   /** Gzip JSON Lines. Default: when the path ends in `.gz`. */
   readonly gzip?: boolean | undefined;
+  /**
+   * Write a temporary file beside the path and rename it into place only when the
+   * dataset is complete (default `true`; see `writeJsonl` and `writeParquet`). `false`
+   * writes the path itself as it grows.
+   */
+  readonly atomic?: boolean | undefined;
 }
+
+const OPTION_KEYS = [
+  'layout',
+  'format',
+  'includeMeta',
+  'dataSource',
+  'ability',
+  'split',
+  'startIndex',
+  'rowGroupSize',
+  'rowGroupChars',
+  'gzip',
+  'atomic',
+] as const satisfies readonly (keyof WriteDatasetOptions)[];
 
 /** What {@link writeDataset} wrote. */
 export interface WriteDatasetResult {
@@ -68,10 +89,14 @@ export interface WriteDatasetResult {
  *   target as `ground_truth`.
  *
  * @param prompts - The step prompts, any iterable or async iterable.
- * @param path - The file to write (created or truncated; removed if writing fails).
+ * The file is written atomically (unless `atomic: false`): a temporary file beside
+ * `path` is renamed onto it once the last row is written, so `path` never holds part
+ * of a dataset; if writing fails, `path` keeps what it held.
+ *
+ * @param path - The file to write (replaced when complete; left as it was if writing fails).
  * @param options - The layout, the format, and the layout's options.
  * @returns What was written.
- * @throws TypeError when the format cannot be told from the path, or for a bad prompt or option.
+ * @throws TypeError when the format cannot be told from the path, or for a bad prompt or option (or an unknown one).
  * @example
  * ```ts
  * import { readJsonl, writeDataset } from 'srl-kit/io';
@@ -89,10 +114,11 @@ export async function writeDataset(
   if (typeof path !== 'string' || path === '') throw new TypeError(`${FN}: argument 'path' must be a file path, got ${describeType(path)}`);
   if (options === undefined) throw new TypeError(`${FN}: argument 'options' with a 'layout' is required`);
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   if (prompts === null || typeof prompts !== 'object' || !(Symbol.iterator in prompts || Symbol.asyncIterator in prompts)) {
     throw new TypeError(`${FN}: argument 'prompts' must be an iterable or async iterable, got ${describeType(prompts)}`);
   }
-  const { layout, includeMeta, dataSource, ability, split, startIndex = 0, rowGroupSize, rowGroupChars, gzip } = options;
+  const { layout, includeMeta, dataSource, ability, split, startIndex = 0, rowGroupSize, rowGroupChars, gzip, atomic } = options;
   if (layout !== 'trl' && layout !== 'verl') {
     throw new TypeError(`${FN}: option 'layout' must be 'trl' or 'verl', got ${JSON.stringify(layout)}`);
   }
@@ -104,11 +130,11 @@ export async function writeDataset(
       : mapRows(prompts, (p, i) => toVerlRow(p, { dataSource, ability, split, includeMeta, index: startIndex + i }));
   if (format === 'parquet') {
     const schema = layout === 'trl' ? trlParquetSchema({ includeMeta }) : verlParquetSchema({ includeMeta });
-    const written = await writeParquet(rows, path, { schema, rowGroupSize, rowGroupChars });
+    const written = await writeParquet(rows, path, { schema, rowGroupSize, rowGroupChars, atomic });
     return { rows: written.rows, format, layout, rowGroups: written.rowGroups };
   }
   if (format !== 'jsonl') throw new TypeError(`${FN}: option 'format' must be 'jsonl' or 'parquet', got ${JSON.stringify(format)}`);
-  const written = await writeJsonl(rows, path, { gzip });
+  const written = await writeJsonl(rows, path, { gzip, atomic });
   return { rows: written.rows, format, layout, bytes: written.bytes };
 }
 

@@ -1,5 +1,6 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { isGzipPath } from './read-source.js';
 import { fileSink, streamSink, writeChunk, type Sink } from './sink.js';
 
@@ -24,7 +25,17 @@ export interface WriteJsonlOptions {
    * `process.stdout`, stays open). Ignored for a path: the file is always closed.
    */
   readonly end?: boolean | undefined;
+  /**
+   * For a path: write a temporary file beside it (`.<name>.<pid>.<random>.tmp`), flush
+   * it to disk, and rename it onto the path only once every row is written (default
+   * `true`), so that the path never holds part of the rows: until then it keeps what
+   * it held, or does not exist. `false` writes the path itself as it grows, for a
+   * reader that follows it (`tail -f`); it is still removed if writing fails.
+   */
+  readonly atomic?: boolean | undefined;
 }
+
+const OPTION_KEYS = ['gzip', 'end', 'atomic'] as const satisfies readonly (keyof WriteJsonlOptions)[];
 
 /** What {@link writeJsonl} wrote. */
 export interface WriteJsonlResult {
@@ -40,21 +51,27 @@ export interface WriteJsonlResult {
  * the destination is slower than the source, it waits for `'drain'` before pulling
  * more, so memory stays flat however many rows there are.
  *
- * A path is created or truncated, gzipped when it ends in `.gz`, and closed when the
- * promise resolves; if writing fails (a row that is not JSON, a failing source, a
- * disk error) the file is removed. A stream you pass is left open unless `end: true`.
+ * A path is gzipped when it ends in `.gz`, and is written atomically: the rows go to
+ * a temporary file in the same folder, which is flushed to disk and renamed onto the
+ * path when the last row is written. If writing fails (a row that is not JSON, a
+ * failing source, a disk error) the temporary file is removed and the path keeps what
+ * it held. `atomic: false` writes the path in place instead (removed on failure).
+ * If the process is killed mid-write, the path is untouched and the temporary file
+ * (`.<name>.<pid>.<random>.tmp`) may be left beside it. A stream you pass is left
+ * open unless `end: true`.
  *
  * @param rows - The rows, e.g. `map(stepPromptStream(...), toTrlRow)`.
  * @param destination - A file path or a writable stream.
- * @param options - Gzip and stream-ending options.
+ * @param options - Gzip, stream-ending and atomic-write options.
  * @returns How many rows and bytes were written.
- * @throws TypeError for a row `JSON.stringify` cannot write (`undefined`, a function); the stream's or file system's error.
+ * @throws TypeError for a row `JSON.stringify` cannot write (`undefined`, a function), or an unknown option; the stream's or file system's error (naming the path).
  * @example
  * ```ts
  * import { writeJsonl } from 'srl-kit/io';
  * await writeJsonl([{ a: 1 }, { a: 2 }], 'rows.jsonl');   //=> { rows: 2, bytes: 16 }
  * await writeJsonl(rowsFromAnywhere(), 'rows.jsonl.gz');  // gzip by extension
  * await writeJsonl([{ a: 1 }], process.stdout);           // stdout stays open
+ * await writeJsonl(rows, 'live.jsonl', { atomic: false }); // readers see it grow
  * ```
  */
 export async function writeJsonl(
@@ -63,8 +80,9 @@ export async function writeJsonl(
   options?: WriteJsonlOptions,
 ): Promise<WriteJsonlResult> {
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   assertRows(rows, FN);
-  const sink = openSink(destination, options);
+  const sink = await openSink(destination, options);
   const out = new LineBuffer(sink);
   let count = 0;
   try {
@@ -133,9 +151,12 @@ class LineBuffer {
   }
 }
 
-function openSink(destination: string | NodeJS.WritableStream, options: WriteJsonlOptions | undefined): Sink {
+async function openSink(destination: string | NodeJS.WritableStream, options: WriteJsonlOptions | undefined): Promise<Sink> {
+  const atomic = options?.atomic ?? true;
+  if (typeof atomic !== 'boolean') throw new TypeError(`${FN}: option 'atomic' must be a boolean, got ${describeType(atomic)}`);
   if (typeof destination === 'string') {
-    return fileSink(destination, options?.gzip ?? isGzipPath(destination), FILE_BUFFER_BYTES);
+    if (destination === '') throw new TypeError(`${FN}: argument 'destination' must be a file path or a writable stream, got an empty string`);
+    return fileSink(destination, options?.gzip ?? isGzipPath(destination), FILE_BUFFER_BYTES, atomic);
   }
   if (destination === null || typeof destination !== 'object' || typeof destination.write !== 'function') {
     throw new TypeError(`${FN}: argument 'destination' must be a file path or a writable stream, got ${describeType(destination)}`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
@@ -98,7 +98,9 @@ describe('writeParquet', () => {
     const sizes: number[] = [];
     async function* rows(): AsyncGenerator<Record<string, unknown>> {
       for (let i = 0; i < 1000; i++) {
-        if (i > 0 && i % 100 === 0) sizes.push(statSync(file).size);
+        // The file being written is the temporary one beside the path (renamed onto it at the end).
+        const writing = readdirSync(dir).find((f) => f.startsWith('.groups.parquet.') && f.endsWith('.tmp'));
+        if (i > 0 && i % 100 === 0) sizes.push(statSync(join(dir, writing!)).size);
         yield row(i);
       }
     }

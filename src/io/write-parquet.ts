@@ -1,10 +1,12 @@
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { ByteWriter, Writer } from 'hyparquet-writer';
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { foundValue, TrajectoryError } from '../trajectory/trajectory-error.js';
 import { fixEmptyRowGroups } from './parquet-footer.js';
 import { compileSchema, type CompiledSchema, type ParquetSchema } from './parquet-schema.js';
+import { openOutputFile } from './sink.js';
 import { assertRows } from './write-jsonl.js';
 
 const FN = 'writeParquet';
@@ -34,7 +36,16 @@ export interface WriteParquetOptions {
   readonly compression?: 'snappy' | 'none' | undefined;
   /** Key-value metadata to store in the footer. */
   readonly metadata?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Write a temporary file beside the path (`.<name>.<pid>.<random>.tmp`), flush it to
+   * disk, and rename it onto the path only once the footer is written (default
+   * `true`): the path never holds a Parquet file without its footer. `false` writes
+   * the path itself, row group by row group (it is still removed if writing fails).
+   */
+  readonly atomic?: boolean | undefined;
 }
+
+const OPTION_KEYS = ['schema', 'rowGroupSize', 'rowGroupChars', 'compression', 'metadata', 'atomic'] as const satisfies readonly (keyof WriteParquetOptions)[];
 
 /** What {@link writeParquet} wrote. */
 export interface WriteParquetResult {
@@ -54,16 +65,21 @@ export interface WriteParquetResult {
  *
  * Each row must match the schema: a mismatch is a {@link TrajectoryError} whose path
  * names the row and field (`$[17].prompt[2].content`); keys not in the schema are
- * not written. On any error the partial file is removed.
+ * not written.
+ *
+ * The file is written atomically: to a temporary file in the same folder, flushed to
+ * disk and renamed onto `path` after the footer, so that `path` never holds a file
+ * without one. On any error the temporary file is removed and `path` keeps what it
+ * held (`atomic: false` writes `path` in place, and removes it on an error).
  *
  * Uses hyparquet-writer (loaded on first call). Node only.
  *
  * @param rows - Objects with the schema's columns as keys.
  * @param path - The file to create (or truncate).
- * @param options - The schema, row-group limits, compression and metadata.
+ * @param options - The schema, row-group limits, compression, metadata and atomic writing.
  * @returns How many rows and row groups were written.
  * @throws TrajectoryError for a row that does not match the schema.
- * @throws TypeError or RangeError for a bad argument, option or schema; the file system's error.
+ * @throws TypeError or RangeError for a bad argument, option (or an unknown one) or schema; the file system's error (naming the path).
  * @example
  * ```ts
  * import { writeParquet } from 'srl-kit/io';
@@ -85,19 +101,21 @@ export async function writeParquet(
   if (typeof path !== 'string' || path === '') throw new TypeError(`${FN}: argument 'path' must be a file path, got ${describeType(path)}`);
   if (options === undefined) throw new TypeError(`${FN}: argument 'options' with a 'schema' is required`);
   assertOptions(options, FN);
-  const { rowGroupSize = DEFAULT_ROW_GROUP_SIZE, rowGroupChars = DEFAULT_ROW_GROUP_CHARS, compression = 'snappy', metadata } = options;
+  assertKnownKeys(options, OPTION_KEYS, FN);
+  const { rowGroupSize = DEFAULT_ROW_GROUP_SIZE, rowGroupChars = DEFAULT_ROW_GROUP_CHARS, compression = 'snappy', metadata, atomic = true } = options;
   assertIntegerInRange(rowGroupSize, 1, 2 ** 31 - 1, FN, 'rowGroupSize');
   assertIntegerInRange(rowGroupChars, 1, Number.MAX_SAFE_INTEGER, FN, 'rowGroupChars');
   if (compression !== 'snappy' && compression !== 'none') {
     throw new TypeError(`${FN}: option 'compression' must be 'snappy' or 'none', got ${JSON.stringify(compression)}`);
   }
+  if (typeof atomic !== 'boolean') throw new TypeError(`${FN}: option 'atomic' must be a boolean, got ${describeType(atomic)}`);
   const schema = compileSchema(options.schema, FN, path);
   const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
-  const file = await open(path, 'w');
+  const output = await openOutputFile(path, atomic);
   try {
     const bytes = new ByteWriter(1 << 20);
     let empty = false;
-    const writer = fileWriter(bytes, file, () => {
+    const writer = fileWriter(bytes, output.handle, () => {
       if (empty) fixFooter(bytes);
     });
     const parquet = new ParquetWriter({
@@ -113,11 +131,10 @@ export async function writeParquet(
     );
     empty = result.rowGroups === 0;
     await parquet.finish();
-    await file.close();
+    await output.commit();
     return result;
   } catch (error) {
-    await file.close().catch(() => {});
-    await rm(path, { force: true });
+    await output.discard();
     throw error;
   }
 }

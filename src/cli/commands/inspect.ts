@@ -1,6 +1,7 @@
 import { createSkipReport } from '../../trajectory/error-policy.js';
 import { parseCommandArgs, positionalArgs } from '../args.js';
 import { histogram } from '../histogram.js';
+import { checkInputFile } from '../paths.js';
 import { isParquetPath, openParquet } from '../read-parquet.js';
 import { readRecords } from '../read-records.js';
 import { detectFormat, toTrajectory } from '../to-trajectory.js';
@@ -62,6 +63,7 @@ export async function inspectCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const [file] = positionalArgs(args, ['file']) as [string];
+  await checkInputFile(file);
   const report = createSkipReport();
   let kind: 'trajectories' | 'prompts' | undefined;
   let records = 0;

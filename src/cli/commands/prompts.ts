@@ -10,6 +10,8 @@ import type { ChatMessage } from '../../trajectory/types.js';
 import { assertTrajectory } from '../../trajectory/validate-trajectory.js';
 import { choiceValue, integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 import { CliError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkInputFile, checkOutputPath, outputFormatOf } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { readRecords } from '../read-records.js';
 import { INPUT_FORMATS, toTrajectory, type InputFormat } from '../to-trajectory.js';
@@ -22,6 +24,9 @@ TRL or verl dataset: JSON Lines (.jsonl, .jsonl.gz) or Parquet (.parquet).
 
 Input: JSON Lines (.jsonl, .ndjson), a JSON array, or one JSON object (a
 SWE-agent .traj file); any of them gzipped (.gz).
+
+The output is written to a temporary file beside it and renamed into place
+when complete: an interrupted or failed run leaves the -o path as it was.
 
 Options:
   -o, --output <file>         output file (.jsonl, .jsonl.gz or .parquet)       [required]
@@ -65,7 +70,10 @@ const OPTIONS = {
 /**
  * `srl prompts`: trajectories in, a step-prompt dataset out, a summary on stderr.
  * With `--max-prompt-tokens` the summary also says in how many prompts the token
- * budget cut the history; `--include-meta` writes each prompt's `meta.srl`.
+ * budget cut the history; `--include-meta` writes each prompt's `meta.srl`. The
+ * dataset is written whole or not at all: an error or a signal (exit code 128 + its
+ * number) leaves the `-o` path as it was; an `-o` that is one of the input files is
+ * refused (exit code 2).
  *
  * @param argv - The arguments after `prompts`.
  * @example
@@ -84,9 +92,7 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   const [input] = positionalArgs(args, ['input']) as [string];
   const output = stringValue(args, 'output');
   if (output === undefined) throw new CliError('missing option -o <output> (see --help)', 2);
-  if (!/\.(parquet|jsonl|ndjson)(\.gz)?$/i.test(output) || /\.parquet\.gz$/i.test(output)) {
-    throw new CliError(`cannot tell the output format of ${output}: use .jsonl, .jsonl.gz or .parquet`, 2);
-  }
+  outputFormatOf(output, '.jsonl, .jsonl.gz or .parquet');
   const format = choiceValue<InputFormat>(args, 'format', INPUT_FORMATS, 'auto');
   const template = choiceValue(args, 'template', ['auto', 'math', 'agent'] as const, 'auto');
   const layout = choiceValue(args, 'layout', ['trl', 'verl'] as const, 'trl');
@@ -106,6 +112,9 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   if (tokenizerConfig !== undefined && tokenizer === undefined) {
     throw new CliError('option --tokenizer-config needs --tokenizer <tokenizer.json>', 2);
   }
+  const inputs = [input, ...(tokenizer === undefined ? [] : [tokenizer]), ...(tokenizerConfig === undefined ? [] : [tokenizerConfig])];
+  for (const file of inputs) await checkInputFile(file);
+  await checkOutputPath(output, inputs);
   let countTokens: ((messages: readonly ChatMessage[]) => number) | undefined;
   if (tokenizer !== undefined) {
     const counter = await loadCounter(tokenizer);
@@ -128,11 +137,16 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   });
   const progress = createProgress('prompts');
   const budget = { prompts: 0, steps: 0 };
+  // Ctrl-C (or SIGTERM) removes the unfinished output and exits with 130 (143).
+  const state = { output, written: false };
+  const release = onInterrupt('prompts', state, () => progress.stop());
   let result: Awaited<ReturnType<typeof writeDataset>>;
   try {
     result = await writeDataset(counted(prompts, progress.increment, budget), output, { layout, includeMeta });
+    state.written = true;
   } finally {
     progress.stop();
+    release();
   }
   const built = counts.trajectories - streamReport.skipped;
   const budgetLine =

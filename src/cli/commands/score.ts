@@ -6,11 +6,14 @@ import type { StepRewardOptions } from '../../reward/step-scorer.js';
 import { pathIndex, pathKey } from '../../trajectory/_json-path.js';
 import { TrajectoryError, foundValue } from '../../trajectory/trajectory-error.js';
 import { choiceValue, integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
+import { onInterrupt } from '../interrupt.js';
+import { checkInputFile, checkOutputPath, outputFormatOf } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { readNumberedJsonl, type ByteMeter, type NumberedLine } from '../read-lines.js';
+import { SCHEMA_SAMPLE_ROWS, writeScoredParquet, type LinedRow } from '../score-parquet.js';
 
 /** `srl score --help`. */
-export const SCORE_HELP = `Usage: srl score <rollouts.jsonl> [-o out.jsonl] [options]
+export const SCORE_HELP = `Usage: srl score <rollouts.jsonl> [-o scored.jsonl|scored.parquet] [options]
 
 Adds the SRL step reward to each row of a JSON Lines file (optionally .gz):
 reward (the similarity of the output's action to the target, or -1 when the
@@ -24,21 +27,27 @@ stops the run with one line naming its line number and what was expected
 (--on-error throw), or is left out of the output and counted in the summary
 with its line number (--on-error skip, exit code 0).
 
+The output is written to a temporary file beside it and renamed into place
+when complete: an interrupted or failed run leaves the -o path as it was.
+Parquet columns come from the first ${SCHEMA_SAMPLE_ROWS} rows (a later row whose types differ
+is an error).
+
 Options:
-  -o, --output <file>       where to write (.jsonl or .jsonl.gz)           [stdout]
+  -o, --output <file>       .jsonl, .jsonl.gz, .parquet, or - for stdout   [stdout]
   --metric <m>              difflib|lcs                                    [difflib]
   --granularity <g>         char|word                                      [char]
-  --workers <N>             worker threads; 0 scores in this thread  [CPU count]
+  --workers <N>             worker threads; 0 scores in this thread        [CPU count]
   --output-field <name>     the field with the model output                [output]
   --target-field <name>     the field with the expert step                 [target]
   --chunk-size <N>          rows scored per chunk                          [1024]
   --on-error <p>            throw|skip: stop at, or leave out and count,
-                            malformed rows                                 [fail]
+                            malformed rows                                 [throw]
   -h, --help                show this help
 
 Example:
   srl score examples/data/demo-steps.jsonl --output-field outputs --target-field expert_step
   srl score rollouts.jsonl -o scored.jsonl --on-error skip
+  srl score rollouts.jsonl -o scored.parquet
 `;
 
 const OPTIONS = {
@@ -60,7 +69,10 @@ type Row = Record<string, unknown>;
 /**
  * `srl score`: rewards for rollouts, streamed in chunks through a worker pool.
  * Malformed rows stop the run (`--on-error throw`) or are left out and counted
- * (`--on-error skip`); the summary goes to stderr.
+ * (`--on-error skip`); the summary goes to stderr. `-o` writes JSON Lines or Parquet
+ * (by extension; `-` or none is stdout), whole or not at all: an error or a signal
+ * (exit code 128 + its number) leaves the path as it was. An `-o` that is the input is
+ * refused (exit code 2).
  *
  * @param argv - The arguments after `score`.
  * @example
@@ -76,7 +88,9 @@ export async function scoreCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   const [input] = positionalArgs(args, ['rollouts.jsonl']) as [string];
-  const output = stringValue(args, 'output');
+  const given = stringValue(args, 'output');
+  const output = given === '-' ? undefined : given;
+  const format = output === undefined ? 'jsonl' : outputFormatOf(output, '.jsonl, .jsonl.gz, .parquet or - (stdout)');
   const metric = choiceValue(args, 'metric', ['difflib', 'lcs'] as const, 'difflib');
   const granularity = choiceValue(args, 'granularity', ['char', 'word'] as const, 'char');
   const workers = integerValue(args, 'workers', 0, 256);
@@ -85,11 +99,16 @@ export async function scoreCommand(argv: readonly string[]): Promise<void> {
   const targetField = stringValue(args, 'target-field') ?? 'target';
   const onError = choiceValue(args, 'on-error', ['throw', 'skip'] as const, 'throw');
   const options: StepRewardOptions = { metric, granularity };
+  await checkInputFile(input);
+  if (output !== undefined) await checkOutputPath(output, [input]);
 
   // The input's size: the bar's total, in bytes read (compressed bytes for .gz).
   const size = (await stat(input)).size;
-  const pool = createScorePool(workers === undefined ? {} : { workers });
   const progress = createProgress('rows', { total: size });
+  // Ctrl-C (or SIGTERM) removes the unfinished output and exits with 130 (143).
+  const state = { output, written: false };
+  const release = onInterrupt('score', state, () => progress.stop());
+  const pool = createScorePool(workers === undefined ? {} : { workers });
   const meter: ByteMeter = { bytes: 0 };
   const stats: ScoreStats = { rows: 0, scored: 0, formatErrors: 0, rewardSum: 0, skipped: 0, skips: [] };
   try {
@@ -106,12 +125,22 @@ export async function scoreCommand(argv: readonly string[]): Promise<void> {
         progress.advance(meter.bytes);
       },
     });
-    await writeJsonl(rows, output ?? process.stdout, output === undefined ? { end: false } : {});
+    if (format === 'parquet' && output !== undefined) {
+      await writeScoredParquet(rows, output, input, { outputField, targetField });
+    } else {
+      await writeJsonl(justRows(rows), output ?? process.stdout, output === undefined ? { end: false } : {});
+    }
+    state.written = true;
   } finally {
     progress.stop();
     await pool.close();
+    release();
   }
   process.stderr.write(`${summary(stats, onError)}\n`);
+}
+
+async function* justRows(rows: AsyncIterable<LinedRow>): AsyncGenerator<Row, void, undefined> {
+  for await (const r of rows) yield r.row;
 }
 
 interface ScoreStats {
@@ -152,8 +181,8 @@ function summary(stats: ScoreStats, onError: 'throw' | 'skip'): string {
   return [head, ...details].join('\n');
 }
 
-async function* scoredRows(lines: AsyncIterable<NumberedLine>, pool: ScorePool, ctx: ScoreContext): AsyncGenerator<Row, void, undefined> {
-  let chunk: Row[] = [];
+async function* scoredRows(lines: AsyncIterable<NumberedLine>, pool: ScorePool, ctx: ScoreContext): AsyncGenerator<LinedRow, void, undefined> {
+  let chunk: LinedRow[] = [];
   for await (const l of lines) {
     let row: Row;
     try {
@@ -166,7 +195,7 @@ async function* scoredRows(lines: AsyncIterable<NumberedLine>, pool: ScorePool, 
       ctx.tick(0);
       continue;
     }
-    chunk.push(row);
+    chunk.push({ row, line: l.line });
     if (chunk.length >= ctx.chunkSize) {
       yield* await scoreChunk(chunk, pool, ctx);
       chunk = [];
@@ -203,16 +232,16 @@ function checkRow(row: unknown, line: number, ctx: ScoreContext): Row {
   return r;
 }
 
-async function scoreChunk(chunk: readonly Row[], pool: ScorePool, ctx: ScoreContext): Promise<Row[]> {
+async function scoreChunk(chunk: readonly LinedRow[], pool: ScorePool, ctx: ScoreContext): Promise<LinedRow[]> {
   const items: ScoreItem[] = [];
-  for (const row of chunk) {
+  for (const { row } of chunk) {
     const out = row[ctx.outputField] as string | string[];
     const target = row[ctx.targetField] as string;
     for (const o of typeof out === 'string' ? [out] : out) items.push({ output: o, target, options: ctx.options });
   }
   const results = await pool.score(items);
   let k = 0;
-  const scored = chunk.map((row) => {
+  const scored = chunk.map(({ row, line }): LinedRow => {
     const out = row[ctx.outputField] as string | string[];
     const n = typeof out === 'string' ? 1 : out.length;
     const mine = results.slice(k, k + n);
@@ -225,9 +254,11 @@ async function scoreChunk(chunk: readonly Row[], pool: ScorePool, ctx: ScoreCont
     const reward = mine.map((r) => r.reward);
     const ok = mine.map((r) => r.ok);
     const reason = mine.map((r) => r.reason ?? null);
-    return typeof out === 'string'
-      ? { ...row, reward: reward[0], format_ok: ok[0], format_reason: reason[0] }
-      : { ...row, reward, format_ok: ok, format_reason: reason };
+    const scoredRow =
+      typeof out === 'string'
+        ? { ...row, reward: reward[0], format_ok: ok[0], format_reason: reason[0] }
+        : { ...row, reward, format_ok: ok, format_reason: reason };
+    return { row: scoredRow, line };
   });
   ctx.stats.rows += chunk.length;
   ctx.tick(chunk.length);
