@@ -25,6 +25,11 @@ Files written (paths relative to the repository root):
     Token log-probabilities (log-softmax + gather) and entropies of logits rows, large
     logits included, with their gradients w.r.t. the logits.
 
+``test/fixtures/ops/overflow.json``
+    Finite inputs at the edge of the number range: policy losses, KL values, aggregations
+    and log-probabilities whose exact result fits float32, fits only float64, or fits
+    neither, each flagged, so the ops can be checked to return the value or to throw.
+
 Every input value is a float32 number (so Float32Array and tfjs float32 inputs hold exactly
 the same values), and every branch decision (clip, dual clip, clamp) is kept at least a
 relative 1e-3 (GSPO with tiny clip ranges: a quarter of the range) away from its boundary,
@@ -535,6 +540,147 @@ def logits_cases(rng: random.Random):
     return cases
 
 
+# ---------------------------------------------------------------------------------------------
+# Overflow edges: finite inputs whose results fit float32, only float64, or neither
+# ---------------------------------------------------------------------------------------------
+
+# Smallest magnitude that rounds to infinity in float32 (halfway between FLT_MAX and 2^128).
+F32_INF_FROM = 3.4028235677973366e38
+
+
+def overflows_f32(x: float) -> bool:
+    return not (abs(x) < F32_INF_FROM)
+
+
+def overflow_entry(case: dict, compute) -> dict:
+    """Adds `expected`: the float64 values, or None where float64 overflows too."""
+    try:
+        values = compute()
+    except OverflowError:
+        values = None
+    if values is None:
+        case['expected'] = None
+        case['overflows'] = {'float32': True, 'float64': True}
+        return case
+    flat = [v for vs in values.values() for v in (vs if isinstance(vs, list) else [vs])]
+    finite64 = all(math.isfinite(v) for v in flat)
+    case['expected'] = values if finite64 else None
+    case['overflows'] = {'float32': any(overflows_f32(v) for v in flat), 'float64': not finite64}
+    return case
+
+
+def overflow_policy_case(case_id: str, options: dict, shape, lp, olp, adv, mask) -> dict:
+    B, T = shape
+    o = resolve(options)
+
+    def compute():
+        value, per, metrics, grad, _ = policy_loss(o, B, T, lp, olp, adv, len(adv) == B * T and T != 1, mask)
+        return {'loss': value, 'perToken': per, 'gradLogProbs': grad, 'approxKl': metrics['approxKl']}
+
+    case = {'id': case_id, 'options': options, 'shape': list(shape), 'logProbs': lp, 'oldLogProbs': olp,
+            'advantages': adv, 'advantagesShape': [len(adv)] if len(adv) == B else [B, T], 'mask': mask}
+    return overflow_entry(case, compute)
+
+
+def overflow_kl_case(case_id: str, estimator: str, options: dict, lp, ref) -> dict:
+    clamp = options['clamp'] if 'clamp' in options else 10.0
+
+    def compute():
+        pairs = [kl_value_grad(estimator, clamp, a, b)[:2] for a, b in zip(lp, ref)]
+        return {'values': [v for v, _ in pairs], 'gradLogProbs': [g for _, g in pairs]}
+
+    case = {'id': case_id, 'estimator': estimator, 'options': options, 'logProbs': lp, 'refLogProbs': ref}
+    return overflow_entry(case, compute)
+
+
+def overflow_aggregate_case(case_id: str, mode: str, shape, values, mask) -> dict:
+    B, T = shape
+
+    def compute():
+        rows = [math.fsum(values[i * T + t] for t in range(T) if mask[i * T + t] == 1) for i in range(B)]
+        n = [sum(mask[i * T:(i + 1) * T]) for i in range(B)]
+        S = sum(1 for x in n if x > 0)
+        if mode == 'token-mean':
+            # each value divided first: the exact mean, even where the plain sum would overflow
+            return {'loss': math.fsum(v / sum(n) for v, m in zip(values, mask) if m == 1)}
+        if mode == 'seq-mean-token-sum':
+            total = math.fsum(rows)
+            if math.isinf(total):
+                raise OverflowError('sum')
+            return {'loss': total / S}
+        raise ValueError(mode)
+
+    case = {'id': case_id, 'mode': mode, 'shape': list(shape), 'perToken': values, 'mask': mask,
+            'float32Inputs': all(not overflows_f32(v) and f32(v) == v for v in values)}
+    return overflow_entry(case, compute)
+
+
+def overflow_logits_case(case_id: str, shape, logits, ids) -> dict:
+    N, V = shape
+
+    def compute():
+        out = []
+        for n_ in range(N):
+            z = logits[n_ * V:(n_ + 1) * V]
+            m = max(z)
+            shifted = z[ids[n_]] - m
+            if math.isinf(shifted):
+                raise OverflowError('z - max')
+            out.append(shifted - math.log(math.fsum(math.exp(x - m) for x in z)))
+        return {'logProbs': out}
+
+    case = {'id': case_id, 'shape': list(shape), 'logits': logits, 'ids': ids,
+            'float32Inputs': all(not overflows_f32(v) and f32(v) == v for v in logits)}
+    return overflow_entry(case, compute)
+
+
+def overflow_cases():
+    p = overflow_policy_case
+    policy = [
+        # -A rho with rho = e^80: fits float32
+        p('ppo-unclamped-e80', {'logRatioClamp': None, 'dualClip': None}, (1, 2), [0.0, -1.0], [-80.0, f32(-1.05)], [-1.0], [1, 1]),
+        # rho = e^100: fits float64 only
+        p('ppo-unclamped-e100', {'logRatioClamp': None, 'dualClip': None}, (1, 2), [0.0, -1.0], [-100.0, f32(-1.05)], [-1.0], [1, 1]),
+        # rho = e^800: fits neither
+        p('ppo-unclamped-e800', {'logRatioClamp': None, 'dualClip': None}, (1, 2), [0.0, -1.0], [-800.0, f32(-1.05)], [-1.0], [1, 1]),
+        # the dual clip bounds -A rho at -A c: finite whatever rho
+        p('ppo-dualclip-e100', {'logRatioClamp': None}, (1, 2), [0.0, -1.0], [-100.0, f32(-1.05)], [-1.0], [1, 1]),
+        # GSPO sequence ratio e^100, no sequenceLogRatioMax
+        p('gspo-unclamped-e100', {'loss': 'gspo', 'sequenceLogRatioMax': None}, (1, 2), [0.0, 0.0], [-100.0, -100.0], [-1.0], [1, 1]),
+        # SAPO saturates: loss -4 A / tau and a zero gradient at rho = e^100
+        p('sapo-unclamped-e100', {'loss': 'sapo', 'logRatioClamp': None}, (1, 2), [0.0, -1.0], [-100.0, f32(-1.05)], [1.0], [1, 1]),
+        # CISPO clips the weight at 1 + clipHigh
+        p('cispo-unclamped-e100', {'loss': 'cispo', 'logRatioClamp': None}, (1, 2), [-1.0, -1.0], [-101.0, f32(-1.05)], [1.0], [1, 1]),
+        # the default clamp (20) keeps rho at e^20
+        p('ppo-clamped-e800', {'dualClip': None}, (1, 2), [0.0, -1.0], [-800.0, f32(-1.05)], [-1.0], [1, 1]),
+        # a finite loss (-1.2 A logp, logp small) whose gradient -1.2 A does not fit float32
+        p('cispo-gradient-3e38', {'loss': 'cispo'}, (1, 1), [f32(-1e-3)], [f32(-1.001)], [f32(3e38)], [1]),
+    ]
+    k = overflow_kl_case
+    kl = [
+        k('k3-unclamped-e80', 'k3', {'clamp': None}, [0.0], [80.0]),
+        k('k3-unclamped-e100', 'k3', {'clamp': None}, [0.0], [100.0]),
+        k('k3-unclamped-e800', 'k3', {'clamp': None}, [0.0], [800.0]),
+        k('k3-clamped-e800', 'k3', {}, [0.0, -1.0], [800.0, -1.5]),
+        k('k2-3e19', 'k2', {}, [0.0], [f32(3e19)]),
+        k('k2-1e19', 'k2', {}, [0.0], [f32(1e19)]),
+    ]
+    big = f32(3e38)
+    a = overflow_aggregate_case
+    aggregate = [
+        a('token-mean-3e38', 'token-mean', (1, 2), [big, big], [1, 1]),
+        a('seq-mean-token-sum-3e38', 'seq-mean-token-sum', (1, 2), [big, big], [1, 1]),
+        a('seq-mean-token-sum-1e308', 'seq-mean-token-sum', (1, 2), [1e308, 1e308], [1, 1]),
+    ]
+    lg = overflow_logits_case
+    logits = [
+        lg('logp-3e38', (1, 2), [big, f32(1e38)], [1]),
+        lg('logp-6e38', (1, 2), [big, -big], [1]),
+        lg('logp-1e308', (1, 2), [1e308, -1e308], [1]),
+    ]
+    return {'policyLoss': policy, 'kl': kl, 'aggregate': aggregate, 'logits': logits}
+
+
 def write(path: Path, obj) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(obj, ensure_ascii=True, separators=(',', ':'), allow_nan=False)
@@ -548,6 +694,7 @@ def main() -> None:
     write(OUT / 'policy-loss.json', {**meta, 'cases': policy_cases(rng)})
     write(OUT / 'kl.json', {**meta, 'cases': kl_cases(rng)})
     write(OUT / 'logits.json', {**meta, 'cases': logits_cases(rng)})
+    write(OUT / 'overflow.json', {**meta, 'cases': overflow_cases()})
 
 
 if __name__ == '__main__':

@@ -1,5 +1,5 @@
 import { describeType } from '../../_lib/describe.js';
-import type { MaskArray, NumberArray } from '../types.js';
+import type { MaskArray, NumberArray, ResolvedPolicyLossOptions } from '../types.js';
 
 /** Whether `value` is one of the array types the plain-array ops read. @internal */
 function isNumericArray(value: unknown): value is NumberArray | MaskArray {
@@ -110,6 +110,18 @@ export function readMask(
 export function nonFinite(fn: string, where: string, v: unknown, hint = 'values at valid (mask 1) positions must be finite'): never {
   const got = typeof v === 'number' ? String(v) : `a ${describeType(v)} (${JSON.stringify(v)})`;
   throw new RangeError(`${fn}: ${where} is ${got}; ${hint}`);
+}
+
+/**
+ * What to do about a policy loss that overflowed: the clamp that bounds the ratio of `loss`
+ * (when it is on, the inputs themselves are too large). @internal
+ */
+export function policyOverflowHint(o: ResolvedPolicyLossOptions): string {
+  if (o.loss === 'gspo' && o.sequenceLogRatioMax === null) return 'set sequenceLogRatioMax (verl: 10) or check the log-probs';
+  if ((o.loss === 'ppo' || o.loss === 'cispo' || o.loss === 'sapo') && o.logRatioClamp === null) {
+    return 'set logRatioClamp (verl: 20) or check the log-probs';
+  }
+  return 'check the scale of the log-probs and advantages';
 }
 
 /** Checks a finite number option, `> 0` or `>= 0`. @internal */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateLossArray } from './aggregate-loss-array.js';
+import { overflowCases, type OverflowAggregateCase } from './_overflow-fixtures.js';
 
 // The fixture cases of policy-loss-array.test.ts cover the modes on random data; these pin
 // the formulas on small hand-checked inputs.
@@ -60,5 +61,24 @@ describe('aggregateLossArray', () => {
     expect(() => aggregateLossArray([1], [1], [1, 1], 'mean' as never)).toThrow(/argument 'mode' must be one of 'token-mean'/);
     expect(() => aggregateLossArray([1], [1], [1, 1], 'token-mean', { tokens: -1 })).toThrow(/'normalizer.tokens' must be a finite number > 0, got -1/);
     expect(() => aggregateLossArray([1], [1], [1] as never, 'token-mean')).toThrow(/argument 'shape' must be \[B, T\]/);
+  });
+
+  it('rejects unknown normalizer keys, naming the key and the nearest valid one', () => {
+    expect(() => aggregateLossArray([1], [1], [1, 1], 'token-mean', { token: 4 } as never)).toThrow(
+      "aggregateLossArray: unknown option 'token' in 'normalizer' (did you mean 'tokens'?); valid options: tokens, sequences, constant",
+    );
+  });
+
+  it('throws when the result overflows, against the float64 edge fixtures', () => {
+    for (const c of overflowCases<OverflowAggregateCase>('aggregate')) {
+      const run = () => aggregateLossArray(c.perToken, c.mask, c.shape, c.mode);
+      if (c.overflows.float64) {
+        expect(run, c.id).toThrow(/^aggregateLossArray: the result overflowed to Infinity/);
+        continue;
+      }
+      const got = run();
+      const want = (c.expected as { loss: number }).loss;
+      expect(Math.abs(got - want), c.id).toBeLessThanOrEqual(1e-12 * Math.abs(want));
+    }
   });
 });

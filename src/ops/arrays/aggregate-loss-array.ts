@@ -68,7 +68,9 @@ export function checkMode(mode: unknown, fn: string): LossAggregation {
  * `LossAggregation` for the four formulas). Rows without a valid token are left out of the
  * sequence count; `normalizer` replaces the micro-batch's token count, sequence count and
  * length constant by global ones (data parallelism, gradient accumulation). Positions where
- * `mask` is 0 are ignored, whatever they hold. Sums are accumulated in float64.
+ * `mask` is 0 are ignored, whatever they hold; a NaN or infinite value where it is 1 throws,
+ * and so does a sum that overflows. Sums are accumulated in float64. A `normalizer` key it
+ * does not know throws, naming the nearest valid one.
  *
  * @param perToken - Per-token values, flat `[B, T]`, row-major.
  * @param mask - 0/1, flat `[B, T]`.
@@ -76,9 +78,11 @@ export function checkMode(mode: unknown, fn: string): LossAggregation {
  * @param mode - The aggregation.
  * @param normalizer - Optional global denominators.
  * @returns The aggregated value; 0 (never NaN) when there is nothing to divide by.
- * @throws TypeError when an argument has the wrong type or `mode` is unknown.
+ * @throws TypeError when an argument has the wrong type, `mode` is unknown or `normalizer`
+ *   has an unknown key.
  * @throws RangeError when a length does not match `shape`, a mask value is not 0/1, a value at
- *   a valid position is NaN or infinite, or a normalizer field is not a finite number > 0.
+ *   a valid position is NaN or infinite, a normalizer field is not a finite number > 0, or the
+ *   result overflows.
  * @example
  * ```ts
  * import { aggregateLossArray } from 'srl-kit/ops';
@@ -111,5 +115,9 @@ export function aggregateLossArray(
     if (!Number.isFinite(v)) nonFinite(fn, at('perToken', k, cols), v);
     values[k] = v;
   }
-  return aggregateChecked(values, m, rows, cols, checkedMode, norm);
+  const result = aggregateChecked(values, m, rows, cols, checkedMode, norm);
+  if (!Number.isFinite(result)) {
+    throw new RangeError(`${fn}: the result overflowed to ${String(result)} (float64); check the scale of 'perToken'`);
+  }
+  return result;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KlEstimator, KlOptions } from '../types.js';
 import { klPenaltyArray } from './kl-penalty-array.js';
+import { overflowCases, type OverflowKlCase } from './_overflow-fixtures.js';
 
 // Reference values: test/fixtures/ops/kl.json (scripts/gen_ops_fixtures.py, float64).
 interface KlCase {
@@ -77,5 +78,28 @@ describe('klPenaltyArray', () => {
     expect(() => klPenaltyArray([-1], [-1], 'k4' as never)).toThrow(/argument 'estimator' must be one of 'k1', 'k2', 'k3', 'abs', got "k4"/);
     expect(() => klPenaltyArray([-1], [-1], 'k3', { clamp: 0 })).toThrow(/option 'clamp' must be a finite number > 0, got 0/);
     expect(() => klPenaltyArray({} as never, [-1], 'k1')).toThrow(/argument 'logProbs' must be a Float32Array, Float64Array or number\[\]/);
+  });
+
+  it('rejects unknown option keys, naming the key and the nearest valid one', () => {
+    expect(() => klPenaltyArray([-1], [-1], 'k3', { clmap: 5 } as never)).toThrow(
+      "klPenaltyArray: unknown option 'clmap' in 'options' (did you mean 'clamp'?); valid options: clamp",
+    );
+    expect(() => klPenaltyArray([-1], [-1], 'k3', { kl_clamp: 5 } as never)).toThrow(/unknown option 'kl_clamp' .*did you mean 'clamp'/);
+  });
+
+  it('throws on an overflowing value, naming the position, against the float64 edge fixtures', () => {
+    const edges = overflowCases<OverflowKlCase>('kl');
+    for (const c of edges) {
+      const run = () => klPenaltyArray(c.logProbs, c.refLogProbs, c.estimator, c.options);
+      if (c.overflows.float64) {
+        expect(run, c.id).toThrow(/^klPenaltyArray: the k3 value at \[0\] overflowed to Infinity/);
+        continue;
+      }
+      const out = run();
+      (c.expected as { values: number[] }).values.forEach((v, k) => expectClose(out[k] as number, v, 1e-12, `${c.id}[${k}]`));
+    }
+    expect(() => klPenaltyArray([0, 0], [-1, -1e200], 'k2')).toThrow(
+      /^klPenaltyArray: the k2 value at \[1\] overflowed to Infinity \(Delta = logProbs - refLogProbs = 1e\+200\)/,
+    );
   });
 });

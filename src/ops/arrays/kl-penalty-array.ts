@@ -1,9 +1,23 @@
 import { assertOptions } from '../../_lib/assert.js';
 import { describeType } from '../../_lib/describe.js';
+import { assertKnownKeys } from '../../_lib/options.js';
 import type { KlEstimator, KlOptions, NumberArray } from '../types.js';
 import { assertNumberArray, checkPositive, nonFinite } from './_check.js';
 
 const ESTIMATORS: readonly KlEstimator[] = ['k1', 'k2', 'k3', 'abs'];
+/** The keys of `KlOptions`. @internal */
+export const KL_OPTION_KEYS: readonly string[] = ['clamp'];
+
+/**
+ * Throws the RangeError for a KL value that overflowed: the estimator, the position (`where`,
+ * e.g. `[3]` or `[1, 2] (flat index 7)`), the value and Delta. @internal
+ */
+export function klOverflow(fn: string, estimator: KlEstimator, clamp: number | null, where: string, value: number, delta: number): never {
+  const hint = estimator === 'k3' && clamp === null ? 'set clamp (verl: 10) or check the log-probs' : 'check the scale of the log-probs';
+  throw new RangeError(
+    `${fn}: the ${estimator} value at ${where} overflowed to ${String(value)} (Delta = logProbs - refLogProbs = ${String(delta)}); ${hint}`,
+  );
+}
 
 /**
  * Per-token KL estimate between the policy and a reference policy, with
@@ -11,6 +25,10 @@ const ESTIMATORS: readonly KlEstimator[] = ['k1', 'k2', 'k3', 'abs'];
  * |Delta|, `'k3'` `exp(-Delta) - 1 + Delta` (Schulman's low-variance estimator). For k3,
  * verl clamps `-Delta` to [-20, 20] and the result to [-10, 10]: that is the default
  * (`clamp: 10`); `clamp: null` computes it unclamped, as TRL. Computed in float64.
+ *
+ * Every value must be finite (this op has no mask: fill padding with 0), and a value that
+ * overflows (k3 without a clamp and Delta below -709, say) throws, naming its position; an
+ * option key it does not know throws too, naming the nearest valid one.
  *
  * Aggregate the result with `aggregateLossArray` and add `beta *` it to the loss (verl
  * `kl_loss_coef` 0.001, TRL `beta` 0, SRL paper 0), or subtract it from token rewards.
@@ -20,9 +38,11 @@ const ESTIMATORS: readonly KlEstimator[] = ['k1', 'k2', 'k3', 'abs'];
  * @param estimator - `'k1'`, `'k2'`, `'k3'` or `'abs'`.
  * @param options - `clamp` (k3 only): the result bound, default 10, `null` for none.
  * @returns One value per token.
- * @throws TypeError when an argument has the wrong type or the estimator is unknown.
+ * @throws TypeError when an argument has the wrong type, the estimator is unknown, or
+ *   `options` has an unknown key.
  * @throws RangeError when the lengths differ (the message names both), a value is NaN or
- *   infinite (fill padding with 0 and mask it later), or `clamp` is not a number > 0.
+ *   infinite (fill padding with 0 and mask it later), `clamp` is not a number > 0, or a
+ *   value overflows.
  * @example
  * ```ts
  * import { klPenaltyArray } from 'srl-kit/ops';
@@ -51,6 +71,7 @@ export function klPenaltyArray(
     throw new TypeError(`${fn}: argument 'estimator' must be one of 'k1', 'k2', 'k3', 'abs', got ${got}`);
   }
   assertOptions(options, fn);
+  assertKnownKeys(options, KL_OPTION_KEYS, fn);
   const rawClamp = options?.clamp;
   const clamp = rawClamp === undefined ? 10 : rawClamp === null ? null : checkPositive(rawClamp, fn, 'clamp');
   const out = new Float64Array(logProbs.length);
@@ -82,6 +103,7 @@ export function klPenaltyArray(
         break;
       }
     }
+    if (!Number.isFinite(out[k] as number)) klOverflow(fn, estimator, clamp, `[${k}]`, out[k] as number, delta);
   }
   return out;
 }

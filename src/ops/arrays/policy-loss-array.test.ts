@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PolicyLossMetrics, PolicyLossOptions } from '../types.js';
 import { policyLossArray } from './policy-loss-array.js';
+import { overflowCases, type OverflowPolicyCase } from './_overflow-fixtures.js';
 
 // Reference values: test/fixtures/ops/policy-loss.json, written in float64 by
 // scripts/gen_ops_fixtures.py from the formulas (format: test/fixtures/ops/README.md).
@@ -298,5 +299,46 @@ describe('policyLossArray', () => {
   it('announces an overflow instead of returning it', () => {
     const input = { logProbs: [0], oldLogProbs: [-800], advantages: [0], mask: [1], shape: [1, 1] as const };
     expect(() => policyLossArray(input, { logRatioClamp: null })).toThrow(/the loss overflowed to NaN/);
+  });
+
+  it('rejects unknown option keys, naming the key and the nearest valid one', () => {
+    const input = { logProbs: [-1], oldLogProbs: [-1], advantages: [1], mask: [1], shape: [1, 1] as const };
+    const valid = 'valid options: loss, clipLow, clipHigh, dualClip, aggregation, normalizer, logRatioClamp, sequenceLogRatioMax, sapoTau, cispoClip';
+    expect(() => policyLossArray(input, { clip_ratio: 0.2 } as never)).toThrow(
+      `policyLossArray: unknown option 'clip_ratio' in 'options' (did you mean 'clipLow'?); ${valid}`,
+    );
+    expect(() => policyLossArray(input, { clipRatiohigh: 0.28 } as never)).toThrow(/unknown option 'clipRatiohigh' in 'options' \(did you mean 'clipHigh'\?\)/);
+    expect(() => policyLossArray(input, { agregation: 'token-mean' } as never)).toThrow(/unknown option 'agregation' in 'options' \(did you mean 'aggregation'\?\)/);
+    expect(() => policyLossArray(input, { validate: true } as never)).toThrow(TypeError);
+    // nested option objects too
+    expect(() => policyLossArray(input, { normalizer: { token: 4 } } as never)).toThrow(
+      "policyLossArray: unknown option 'token' in 'options.normalizer' (did you mean 'tokens'?); valid options: tokens, sequences, constant",
+    );
+    expect(() => policyLossArray(input, { sapoTau: { pos: 1, negative: 1 } } as never)).toThrow(
+      "policyLossArray: unknown option 'pos' in 'options.sapoTau' (did you mean 'positive'?); valid options: positive, negative",
+    );
+    // a known key set to undefined is fine (the default)
+    expect(policyLossArray(input, { clipHigh: undefined }).loss).toBe(-1);
+  });
+
+  it('checks the finite-input rule and overflow against the float64 edge fixtures', () => {
+    const edges = overflowCases<OverflowPolicyCase>('policyLoss');
+    expect(edges.length).toBeGreaterThan(5);
+    for (const c of edges) {
+      const run = () =>
+        policyLossArray(
+          { logProbs: c.logProbs, oldLogProbs: c.oldLogProbs, advantages: c.advantages, mask: c.mask, shape: c.shape },
+          c.options,
+        );
+      if (c.overflows.float64) {
+        expect(run, c.id).toThrow(/^policyLossArray: the loss overflowed to (Infinity|-Infinity|NaN)/);
+        continue;
+      }
+      const e = c.expected as NonNullable<OverflowPolicyCase['expected']>;
+      const r = run();
+      expectClose(r.loss, e.loss, 1e-12, `${c.id} loss`);
+      e.perToken.forEach((v, k) => expectClose(r.perToken[k] as number, v, 1e-12, `${c.id} perToken[${k}]`));
+      expectClose(r.metrics.approxKl, e.approxKl, 1e-12, `${c.id} approxKl`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { assertOptions } from '../../_lib/assert.js';
 import type { MaskArray, NumberArray, PolicyLossMetrics, PolicyLossOptions, ResolvedPolicyLossOptions } from '../types.js';
-import { assertNumberArray, at, checkArray, checkShape2, nonFinite, readMask, shapeText } from './_check.js';
+import { assertNumberArray, at, checkArray, checkShape2, nonFinite, policyOverflowHint, readMask, shapeText } from './_check.js';
 import { aggregateChecked } from './aggregate-loss-array.js';
 import { resolvePolicyLossOptions } from './resolve-policy-loss-options.js';
 
@@ -68,14 +68,19 @@ function clipSurrogate(o: ResolvedPolicyLossOptions, a: number, r: number, out: 
  *
  * Only positions where `mask` is 1 are read for the loss: padding may hold anything,
  * `-Infinity` included. A NaN or infinite value at a valid position throws, naming the array
- * and the index. An all-zero mask gives loss 0 and `metrics.emptyMask: true`.
+ * and the index, and so does a loss or metric that overflows (e.g. `logRatioClamp: null`
+ * and a log-ratio above 709): nothing non-finite is ever returned. An all-zero mask gives
+ * loss 0 and `metrics.emptyMask: true`. An option key it does not know throws (naming the
+ * nearest valid one) rather than being ignored.
  *
  * @param inputs - Log-probs, old log-probs, advantages, mask and `[B, T]` shape.
  * @param options - Which loss, clip ranges, aggregation, normalizer, ...
  * @returns The loss, the metrics and the per-token losses.
- * @throws TypeError when an argument or option has the wrong type or an unknown value.
+ * @throws TypeError when an argument or option has the wrong type or an unknown value, or an
+ *   option key is unknown (`clip_ratio`: "did you mean 'clipLow'?").
  * @throws RangeError when a length does not match the shape (the message names both), a mask
- *   value is not 0/1, a value at a valid position is NaN or infinite, or an option is out of range.
+ *   value is not 0/1, a value at a valid position is NaN or infinite, an option is out of
+ *   range, or the loss or a metric overflows.
  * @example
  * ```ts
  * import { policyLossArray } from 'srl-kit/ops';
@@ -194,14 +199,25 @@ export function policyLossArray(inputs: PolicyLossArrayInputs, options?: PolicyL
   const loss = aggregateChecked(perToken, m, rows, cols, o.aggregation, o.normalizer);
   if (!Number.isFinite(loss)) {
     // only reachable with extreme inputs (e.g. logRatioClamp null and a log-ratio > 709)
-    throw new RangeError(`${fn}: the loss overflowed to ${String(loss)}; keep logRatioClamp (default 20) or check the log-probs`);
+    let first = '';
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(perToken[k] as number)) {
+        first = ` (the first non-finite per-token loss: ${at('perToken', k, cols)} = ${String(perToken[k])})`;
+        break;
+      }
+    }
+    throw new RangeError(`${fn}: the loss overflowed to ${String(loss)}${first}; ${policyOverflowHint(o)}`);
+  }
+  const approxKl = tokens > 0 ? klSum / tokens : 0;
+  if (!Number.isFinite(approxKl)) {
+    throw new RangeError(`${fn}: metric 'approxKl' overflowed to ${String(approxKl)}; check the scale of the log-probs`);
   }
   return {
     loss,
     metrics: {
       clipFraction: tokens > 0 ? clipped / tokens : 0,
       clipFractionLower: tokens > 0 ? dualWon / tokens : 0,
-      approxKl: tokens > 0 ? klSum / tokens : 0,
+      approxKl,
       tokens,
       emptyMask: tokens === 0,
     },

@@ -46,4 +46,14 @@ describe('resolvePolicyLossOptions', () => {
     expect(() => resolvePolicyLossOptions(3 as never)).toThrow(/argument 'options' must be an object/);
     expect(() => resolvePolicyLossOptions({ normalizer: 5 as never })).toThrow(/argument 'normalizer' must be an object/);
   });
+
+  it('rejects unknown keys, top-level and nested, naming the nearest valid one', () => {
+    expect(() => resolvePolicyLossOptions({ clip_ratio_high: 0.28 } as never, 'policyLoss')).toThrow(
+      /^policyLoss: unknown option 'clip_ratio_high' in 'options' \(did you mean 'clipHigh'\?\); valid options: loss, clipLow/,
+    );
+    expect(() => resolvePolicyLossOptions({ dual_clip: 3 } as never)).toThrow(/^resolvePolicyLossOptions: unknown option 'dual_clip' in 'options' \(did you mean 'dualClip'\?\)/);
+    expect(() => resolvePolicyLossOptions({ normalizer: { tokens: 4, seqs: 2 } } as never)).toThrow(
+      /unknown option 'seqs' in 'options.normalizer' \(did you mean 'tokens'\?\); valid options: tokens, sequences, constant$/,
+    );
+  });
 });

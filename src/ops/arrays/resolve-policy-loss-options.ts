@@ -1,5 +1,6 @@
 import { assertOptions } from '../../_lib/assert.js';
 import { describeType } from '../../_lib/describe.js';
+import { assertKnownKeys } from '../../_lib/options.js';
 import type {
   CispoClip,
   LossAggregation,
@@ -19,6 +20,23 @@ const AGGREGATIONS: readonly LossAggregation[] = [
 ];
 const CISPO_CLIPS: readonly CispoClip[] = ['two-sided', 'upper'];
 
+/** The keys of {@link PolicyLossOptions}, in their documented order. @internal */
+export const POLICY_LOSS_OPTION_KEYS: readonly string[] = [
+  'loss',
+  'clipLow',
+  'clipHigh',
+  'dualClip',
+  'aggregation',
+  'normalizer',
+  'logRatioClamp',
+  'sequenceLogRatioMax',
+  'sapoTau',
+  'cispoClip',
+];
+/** The keys of `LossNormalizer`. @internal */
+export const NORMALIZER_KEYS: readonly string[] = ['tokens', 'sequences', 'constant'];
+const SAPO_TAU_KEYS: readonly string[] = ['positive', 'negative'];
+
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, fn: string, name: string): T {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
@@ -34,11 +52,14 @@ function nullablePositive(value: unknown, fallback: number | null, fn: string, n
 
 /**
  * Checks the global denominators of a loss aggregation; each given field must be a finite
- * number > 0. @internal
+ * number > 0, and no other key is allowed. `name` prefixes the fields in messages
+ * (`option 'normalizer.tokens'`); `arg` names the object itself (`'options.normalizer'` when
+ * it is nested in an options bag). @internal
  */
-export function resolveNormalizer(value: unknown, fn: string, name = 'normalizer'): LossNormalizer {
+export function resolveNormalizer(value: unknown, fn: string, name = 'normalizer', arg = name): LossNormalizer {
   if (value === undefined) return {};
   assertOptions(value, fn, name);
+  assertKnownKeys(value, NORMALIZER_KEYS, fn, arg);
   const v = value as Record<string, unknown>;
   const out: { tokens?: number; sequences?: number; constant?: number } = {};
   for (const key of ['tokens', 'sequences', 'constant'] as const) {
@@ -58,7 +79,9 @@ export function resolveNormalizer(value: unknown, fn: string, name = 'normalizer
  * @param options - The caller's options (or undefined).
  * @param fn - The public function to name in error messages.
  * @returns The options with every field set.
- * @throws TypeError when an option has the wrong type or an unknown value.
+ * @throws TypeError when an option has the wrong type or an unknown value, or when `options`
+ *   (or its `normalizer` or `sapoTau`) has a key it does not know: the message names the key
+ *   and the nearest valid one, since a misspelled option would otherwise run with the default.
  * @throws RangeError when a number is out of range (clip bounds < 0, `dualClip` <= 1, ...).
  * @example
  * ```ts
@@ -66,14 +89,26 @@ export function resolveNormalizer(value: unknown, fn: string, name = 'normalizer
  * resolvePolicyLossOptions({ loss: 'gspo' }).aggregation; //=> 'seq-mean-token-mean'
  * resolvePolicyLossOptions().dualClip;                    //=> 3
  * resolvePolicyLossOptions({ loss: 'gspo' }).dualClip;    //=> null
+ * resolvePolicyLossOptions({ clip_ratio_high: 0.28 });
+ * // TypeError: resolvePolicyLossOptions: unknown option 'clip_ratio_high' in 'options' (did you mean 'clipHigh'?); ...
  * ```
  */
 export function resolvePolicyLossOptions(
   options?: PolicyLossOptions,
   fn = 'resolvePolicyLossOptions',
 ): ResolvedPolicyLossOptions {
+  return resolvePolicyLossOptionsWith(options, fn, POLICY_LOSS_OPTION_KEYS);
+}
+
+/**
+ * {@link resolvePolicyLossOptions} for a caller whose options bag has more keys than
+ * {@link PolicyLossOptions} (the tensor `policyLoss`'s `validate`): `allowed` lists them all.
+ * @internal
+ */
+export function resolvePolicyLossOptionsWith(options: unknown, fn: string, allowed: readonly string[]): ResolvedPolicyLossOptions {
   assertOptions(options, fn);
-  const o: PolicyLossOptions = options ?? {};
+  assertKnownKeys(options, allowed, fn, 'options');
+  const o = (options ?? {}) as PolicyLossOptions;
   const loss = oneOf(o.loss, LOSSES, 'ppo', fn, 'loss');
   const clipLow = o.clipLow === undefined ? 0.2 : checkPositive(o.clipLow, fn, 'clipLow', true);
   const clipHigh = o.clipHigh === undefined ? 0.2 : checkPositive(o.clipHigh, fn, 'clipHigh', true);
@@ -96,7 +131,7 @@ export function resolvePolicyLossOptions(
     fn,
     'aggregation',
   );
-  const normalizer = resolveNormalizer(o.normalizer, fn, 'normalizer');
+  const normalizer = resolveNormalizer(o.normalizer, fn, 'normalizer', 'options.normalizer');
   const logRatioClamp = nullablePositive(o.logRatioClamp, 20, fn, 'logRatioClamp');
   let sequenceLogRatioMax: number | null = 10;
   if (o.sequenceLogRatioMax !== undefined) {
@@ -110,6 +145,7 @@ export function resolvePolicyLossOptions(
   let sapoTau = { positive: 1, negative: 1.05 };
   if (o.sapoTau !== undefined) {
     assertOptions(o.sapoTau, fn, 'sapoTau');
+    assertKnownKeys(o.sapoTau, SAPO_TAU_KEYS, fn, 'options.sapoTau');
     sapoTau = {
       positive: checkPositive(o.sapoTau.positive, fn, 'sapoTau.positive'),
       negative: checkPositive(o.sapoTau.negative, fn, 'sapoTau.negative'),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entropyFromLogitsArray } from './entropy-from-logits-array.js';
 import { tokenLogProbsArray } from './token-log-probs-array.js';
+import { overflowCases, type OverflowLogitsCase } from './_overflow-fixtures.js';
 
 // Reference values: test/fixtures/ops/logits.json (scripts/gen_ops_fixtures.py, float64),
 // for tokenLogProbsArray and entropyFromLogitsArray, which share the row checks.
@@ -92,5 +93,19 @@ describe('tokenLogProbsArray', () => {
     );
     expect(() => tokenLogProbsArray([], [], [0, 0])).toThrow(/argument 'shape' \[0, 0\] needs V >= 1/);
     expect(() => tokenLogProbsArray([0], 'a' as never, [1, 1])).toThrow(/argument 'ids' must be/);
+    expect(() => tokenLogProbsArray([0, 0], [-1], [1, 2])).toThrow(/ids\[0\] is -1, expected an integer in \[0, 1\]/);
+    expect(() => tokenLogProbsArray([0, 0], [Number.NaN], [1, 2])).toThrow(/ids\[0\] is NaN, expected an integer/);
+  });
+
+  it('throws when a log-probability overflows, against the float64 edge fixtures', () => {
+    for (const c of overflowCases<OverflowLogitsCase>('logits')) {
+      const run = () => tokenLogProbsArray(c.logits, c.ids, c.shape);
+      if (c.overflows.float64) {
+        expect(run, c.id).toThrow(/^tokenLogProbsArray: the log-probability of row 0 overflowed to -Infinity/);
+        continue;
+      }
+      const got = run();
+      (c.expected as { logProbs: number[] }).logProbs.forEach((v, k) => expect(Math.abs((got[k] as number) - v), c.id).toBeLessThanOrEqual(1e-12 * Math.abs(v)));
+    }
   });
 });

@@ -12,15 +12,17 @@ export type TokenIdArray = Int32Array | Uint32Array | Uint16Array | Float64Array
  * in float64, so logits of 1e4 or rows that would overflow float32's `exp` are fine.
  *
  * `-Infinity` logits are allowed (tokens with probability 0); a chosen token with a
- * `-Infinity` logit gets `-Infinity`, which the loss ops then reject as non-finite.
+ * `-Infinity` logit gets `-Infinity` (log 0), which the loss ops then reject at valid
+ * positions. Any other non-finite result (finite logits too far apart, ~1e308) throws, as
+ * does an id that is not an integer in [0, V) (never truncated).
  *
  * @param logits - `[N, V]` flat, row-major: N positions, V vocabulary entries.
  * @param ids - N token ids, integers in [0, V).
  * @param shape - `[N, V]`.
  * @returns N log-probabilities.
  * @throws TypeError when an argument has the wrong type or the shape is malformed.
- * @throws RangeError when a length does not match the shape, an id is out of range, a logit
- *   is NaN or +Infinity, or a row is all -Infinity.
+ * @throws RangeError when a length does not match the shape, an id is not an integer in
+ *   [0, V), a logit is NaN or +Infinity, a row is all -Infinity, or a result overflows.
  * @example
  * ```ts
  * import { tokenLogProbsArray } from 'srl-kit/ops';
@@ -47,7 +49,15 @@ export function tokenLogProbsArray(logits: NumberArray, ids: TokenIdArray, shape
     }
     const start = i * vocab;
     const { max, logSum } = rowLogSumExp(logits, start, vocab);
-    out[i] = (logits[start + id] as number) - max - logSum;
+    const chosen = logits[start + id] as number;
+    const v = chosen - max - logSum;
+    // -Infinity is log 0 for a -Infinity logit; from finite logits it is an overflow
+    if (v === Number.NEGATIVE_INFINITY && chosen !== Number.NEGATIVE_INFINITY) {
+      throw new RangeError(
+        `${fn}: the log-probability of row ${i} overflowed to -Infinity (logits[${i}, ${id}] = ${String(chosen)}, row maximum ${String(max)}); the logits are too far apart`,
+      );
+    }
+    out[i] = v;
   }
   return out;
 }

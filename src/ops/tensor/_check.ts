@@ -53,22 +53,6 @@ export function onHostBackend(): boolean {
 }
 
 /**
- * Reads a `validate` option: the given boolean, else true on the cpu and wasm backends (a
- * check reads host memory) and false elsewhere (a check would need a GPU sync, which Node's
- * WebGPU does not even offer).
- * @internal
- */
-export function readValidate(options: unknown, fn: string): boolean {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
-    throw new TypeError(`${fn}: argument 'options' must be an object or undefined, got ${describeType(options)}`);
-  }
-  const v = (options as { validate?: unknown } | undefined)?.validate;
-  if (v === undefined) return onHostBackend();
-  if (typeof v !== 'boolean') throw new TypeError(`${fn}: option 'validate' must be a boolean, got ${describeType(v)}`);
-  return v;
-}
-
-/**
  * Whether a gradient tape is recording (inside `tf.grad`, `tf.variableGrads`,
  * `optimizer.minimize`): only then do the fused kernels also write the gradient.
  * @internal

@@ -6,37 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { accurateRowSums } from './_sum.js';
-import { entropyRows, logSoftmaxGatherRows } from './_kernels/logits-math.js';
 
 /** Lowest `z - max` used in products with `exp(z - max)` (as the fused kernels). */
 const FLOOR = -256;
-
-/**
- * Throws the fused kernels' RangeError when a logit is NaN / +Infinity, a row has no finite
- * logit, or (with `ids`) an id is outside [0, V). One read back to the host (a GPU sync).
- * @internal
- */
-export function checkLogits(fn: string, z: tf.Tensor2D, ids: tf.Tensor1D | null): void {
-  const [N, V] = z.shape;
-  const counts = tf.tidy(() => {
-    const badValues = tf.sum(tf.cast(tf.logicalNot(tf.less(z, Infinity)), 'float32'));
-    const emptyRows = tf.sum(tf.cast(tf.equal(tf.max(z, 1), -Infinity), 'float32'));
-    const parts = [badValues, emptyRows];
-    if (ids !== null) {
-      parts.push(tf.sum(tf.cast(tf.logicalOr(tf.less(ids, 0), tf.greaterEqual(ids, V)), 'float32')));
-    }
-    return tf.stack(parts);
-  });
-  const found = counts.dataSync();
-  counts.dispose();
-  if (found.every((c) => c === 0)) return;
-  // Let the host kernel find and name the first bad value.
-  const zs = z.dataSync() as Float32Array;
-  const out = new Float32Array(N);
-  if (ids !== null) logSoftmaxGatherRows(fn, zs, Int32Array.from(ids.dataSync()), N, V, out, null);
-  else entropyRows(fn, zs, N, V, out, null);
-  throw new RangeError(`${fn}: logits or ids hold invalid values`);
-}
 
 /** `[logProbs [N], grad [N, V] or [0]]` of log-softmax + gather. @internal */
 export function composedTokenLogProbs(z: tf.Tensor2D, ids: tf.Tensor1D, needGrad: boolean): [tf.Tensor, tf.Tensor] {
@@ -48,7 +20,9 @@ export function composedTokenLogProbs(z: tf.Tensor2D, ids: tf.Tensor1D, needGrad
     const hot = tf.equal(tf.reshape(tf.range(0, V, 1, 'int32'), [1, V]), tf.reshape(ids, [-1, 1]));
     const picked = tf.sum(tf.where(hot, z, tf.zerosLike(z)), 1, true);
     // (z_id - m) is exact in float32; adding m back first would round at the logits' scale
-    const out = tf.reshape(tf.sub(tf.sub(picked, m), tf.log(s)), [-1]);
+    const raw = tf.reshape(tf.sub(tf.sub(picked, m), tf.log(s)), [-1]);
+    // an id outside [0, V) picks nothing: NaN, never a plausible log-probability
+    const out = tf.where(tf.logicalAnd(tf.greaterEqual(ids, 0), tf.less(ids, V)), raw, tf.fill(raw.shape, Number.NaN));
     const grad = needGrad ? tf.sub(tf.cast(hot, 'float32'), tf.div(e, s)) : tf.zeros([0]);
     return [out, grad];
   });

@@ -8,7 +8,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossAggregation, LossNormalizer, ResolvedPolicyLossOptions } from '../types.js';
-import { throwFirstBadInput } from './_kernels/policy-loss-math.js';
 import { accurateRowSums, accurateSum } from './_sum.js';
 
 /**
@@ -53,35 +52,14 @@ export interface PolicyLossTensors {
   readonly mask: tf.Tensor2D;
 }
 
-/**
- * Throws the fused kernels' RangeError when the mask holds a value other than 0/1 or an input
- * is NaN / infinite at a valid position. One read back to the host (a GPU sync).
- * @internal
- */
-export function checkPolicyInputs(fn: string, t: PolicyLossTensors): void {
-  const bad = tf.tidy(() => badCount(t));
-  const n = bad.dataSync()[0] as number;
-  bad.dispose();
-  if (n === 0) return;
-  const [B, T] = t.logProbs.shape;
-  throwFirstBadInput(fn, {
-    logProbs: t.logProbs.dataSync() as Float32Array,
-    oldLogProbs: t.oldLogProbs.dataSync() as Float32Array,
-    advantages: t.advantages.dataSync() as Float32Array,
-    mask: t.mask.dataSync() as Float32Array,
-    B,
-    T,
-  });
-}
-
 /** Count of mask values other than 0/1 plus valid positions with a non-finite input. */
 function badCount(t: PolicyLossTensors): tf.Scalar {
   const { logProbs, oldLogProbs, mask } = t;
   const adv = advantages2d(t);
   const notBinary = tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1));
-  // x - x is 0 for finite x, NaN for NaN and ±Infinity
-  const sum = tf.add(tf.sub(logProbs, oldLogProbs), adv);
-  const nonFinite = tf.logicalAnd(tf.notEqual(mask, 0), tf.logicalNot(tf.equal(tf.sub(sum, sum), 0)));
+  // each input on its own: finite values whose sum overflows are not bad inputs
+  const finite = tf.logicalAnd(tf.logicalAnd(tf.isFinite(logProbs), tf.isFinite(oldLogProbs)), tf.isFinite(adv));
+  const nonFinite = tf.logicalAnd(tf.notEqual(mask, 0), tf.logicalNot(finite));
   return accurateSum(tf.cast(tf.logicalOr(notBinary, nonFinite), 'float32'));
 }
 
@@ -91,10 +69,16 @@ function advantages2d(t: PolicyLossTensors): tf.Tensor2D {
 }
 
 /**
- * `[stats [6], grad [B, T] or [0]]`, as the fused kernel (see `STAT` in `policy-loss-math.ts`).
+ * `[stats [7], grad [B, T] or [0]]`, as the fused kernel (see `STAT` in `policy-loss-math.ts`);
+ * with `validate`, the stats also count the bad inputs and the non-finite gradient values.
  * @internal
  */
-export function composedPolicyLoss(t: PolicyLossTensors, o: ResolvedPolicyLossOptions, needGrad: boolean): [tf.Tensor1D, tf.Tensor] {
+export function composedPolicyLoss(
+  t: PolicyLossTensors,
+  o: ResolvedPolicyLossOptions,
+  needGrad: boolean,
+  validate = false,
+): [tf.Tensor1D, tf.Tensor] {
   return tf.tidy(() => {
     const [, T] = t.logProbs.shape;
     const valid = tf.equal(t.mask, 1);
@@ -115,8 +99,10 @@ export function composedPolicyLoss(t: PolicyLossTensors, o: ResolvedPolicyLossOp
     const loss = tf.where(tf.greater(notBinary, 0), tf.scalar(Number.NaN), accurateSum(tf.mul(L, w)));
     const share = (x: tf.Tensor | null): tf.Scalar =>
       x === null ? tf.scalar(0) : (tf.div(accurateSum(tf.mul(x, m)), tf.maximum(tokens, 1)) as tf.Scalar);
-    const stats = tf.stack([loss, share(parts.clipped), share(parts.lower), share(parts.klTerm), tokens, tf.scalar(0)]);
     const grad = needGrad ? tf.mul(tf.mul(parts.g, m), w) : tf.zeros([0]);
+    const bad = validate ? badCount(t) : tf.scalar(0);
+    const overflow = validate && needGrad ? tf.sum(tf.cast(tf.logicalNot(tf.isFinite(grad)), 'float32')) : tf.scalar(0);
+    const stats = tf.stack([loss, share(parts.clipped), share(parts.lower), share(parts.klTerm), tokens, bad, overflow]);
     return [stats as tf.Tensor1D, grad];
   });
 }
@@ -193,7 +179,9 @@ function perToken(o: ResolvedPolicyLossOptions, x: PerTokenInputs): PerToken {
       const r = tf.exp(c.d);
       const wt = o.cispoClip === 'two-sided' ? tf.clipByValue(r, 1 - o.clipLow, 1 + o.clipHigh) : tf.minimum(r, 1 + o.clipHigh);
       const g = tf.neg(tf.mul(wt, A));
-      return { L: tf.mul(g, lp), g, clipped: f(tf.notEqual(wt, r)), lower: null, klTerm: tf.neg(c.d) };
+      // where -w A overflows float32 the loss itself may fit: then A logp first
+      const L = tf.where(tf.isFinite(g), tf.mul(g, lp), tf.neg(tf.mul(wt, tf.mul(A, lp))));
+      return { L, g, clipped: f(tf.notEqual(wt, r)), lower: null, klTerm: tf.neg(c.d) };
     }
     case 'reinforce': {
       const g = tf.neg(A);
@@ -201,7 +189,8 @@ function perToken(o: ResolvedPolicyLossOptions, x: PerTokenInputs): PerToken {
     }
     case 'sapo': {
       const c = clampDelta(delta, o.logRatioClamp);
-      const r = tf.exp(c.d);
+      // past rho = e^80, sigma is 1 and its derivative times rho 0 in float32: keep rho finite
+      const r = tf.exp(tf.minimum(c.d, 80));
       const tau = tf.where(tf.greater(A, 0), tf.fill(A.shape, o.sapoTau.positive), tf.fill(A.shape, o.sapoTau.negative));
       const x = tf.mul(tau, tf.sub(r, 1));
       const s = tf.sigmoid(x);

@@ -15,6 +15,7 @@ import { entropyFromLogits } from './entropy-from-logits.js';
 import { klPenalty } from './kl-penalty.js';
 import { policyLoss } from './policy-loss.js';
 import { tokenLogProbs } from './token-log-probs.js';
+import { canReadSync } from './_validate.js';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -92,6 +93,14 @@ export async function activate(variant: Variant): Promise<void> {
   setSimdEnabled(variant.simd ?? true);
 }
 
+/**
+ * `{ validate: false }` where the active backend cannot read synchronously (tfjs's webgpu in
+ * Node), so that the value check, on by default, does not refuse to run; else `{}`.
+ */
+export function noSync(): { validate?: false } {
+  return canReadSync() ? {} : { validate: false };
+}
+
 // ------------------------------------------------------------------ comparisons
 
 /** Tolerances: |a - e| <= atol * scale + rtol * |e|, scale = max(1, max |expected|). */
@@ -139,8 +148,9 @@ export async function runPolicyLoss(c: PolicyLossCase, logProbs?: Float32Array):
   const tensors = tf.tidy(() => {
     const t = policyTensors(c);
     const lp = logProbs ? tf.tensor2d(logProbs, c.shape) : t.logProbs;
-    const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, c.options).loss)([lp]);
-    const m = policyLoss({ ...t, logProbs: lp }, c.options).metrics;
+    const options = { ...c.options, ...noSync() };
+    const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, options).loss)([lp]);
+    const m = policyLoss({ ...t, logProbs: lp }, options).metrics;
     return [value, grads[0] as tf.Tensor, tf.stack([m.clipFraction, m.clipFractionLower, m.approxKl, m.tokens])];
   });
   const [loss, grad, metrics] = await readAll(tensors);
@@ -164,9 +174,10 @@ export async function checkLogitsCase(c: LogitsCase, tol: Tolerance): Promise<st
   const tensors = tf.tidy(() => {
     const z = tf.tensor2d(c.logits, c.shape);
     const ids = tf.tensor1d(c.ids, 'int32');
-    const lp = tf.grad((x: tf.Tensor) => tf.sum(tokenLogProbs(x, ids)))(z);
-    const h = tf.grad((x: tf.Tensor) => tf.sum(entropyFromLogits(x)))(z);
-    return [tokenLogProbs(z, ids), lp, entropyFromLogits(z), h];
+    const o = noSync();
+    const lp = tf.grad((x: tf.Tensor) => tf.sum(tokenLogProbs(x, ids, o)))(z);
+    const h = tf.grad((x: tf.Tensor) => tf.sum(entropyFromLogits(x, o)))(z);
+    return [tokenLogProbs(z, ids, o), lp, entropyFromLogits(z, o), h];
   });
   const [values, gradLp, entropy, gradH] = await readAll(tensors);
   const e = c.expected;
@@ -183,7 +194,8 @@ export async function checkKlCase(c: KlCase, tol: Tolerance): Promise<string[]> 
   const tensors = tf.tidy(() => {
     const lp = tf.tensor1d(c.logProbs);
     const ref = tf.tensor1d(c.refLogProbs);
-    return [klPenalty(lp, ref, c.estimator, c.options), tf.grad((x: tf.Tensor) => tf.sum(klPenalty(x, ref, c.estimator, c.options)))(lp)];
+    const o = { ...c.options, ...noSync() };
+    return [klPenalty(lp, ref, c.estimator, o), tf.grad((x: tf.Tensor) => tf.sum(klPenalty(x, ref, c.estimator, o)))(lp)];
   });
   const [values, g] = await readAll(tensors);
   return [mismatch('values', values as Float32Array, c.expected.values, tol), mismatch('grad', g as Float32Array, c.expected.gradLogProbs, tol)].filter(

@@ -4,6 +4,8 @@ import { aggregateLossArray } from '../arrays/aggregate-loss-array.js';
 import type { LossAggregation } from '../types.js';
 import { aggregateLoss } from './aggregate-loss.js';
 import { HOST_VARIANTS, activate, fixtureCases, mismatch, rng, type PolicyLossCase } from './_test-support.js';
+import { overflowCases, type OverflowAggregateCase } from '../arrays/_overflow-fixtures.js';
+import { setHostChecks } from './_validate.js';
 
 const CASES = fixtureCases<PolicyLossCase>('policy-loss');
 const MODES: readonly LossAggregation[] = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum', 'seq-mean-token-sum-norm'];
@@ -67,6 +69,52 @@ describe.each(HOST_VARIANTS.filter((v) => v.fused && v.simd !== false))('aggrega
       );
       expect(() => aggregateLoss(x, tf.ones([2, 2]), 'mean' as never)).toThrow(/aggregateLoss: argument 'mode' must be one of/);
       expect(() => aggregateLoss(x, tf.ones([2, 2]), 'token-mean', { tokens: 0 })).toThrow(/aggregateLoss: option 'normalizer.tokens'/);
+    });
+  });
+
+  it('returns the float64 edge values where they fit float32, and throws where they overflow it', () => {
+    for (const c of overflowCases<OverflowAggregateCase>('aggregate').filter((x) => x.float32Inputs)) {
+      for (const hostChecks of [true, false]) {
+        const previous = setHostChecks(hostChecks);
+        try {
+          const run = () => tf.tidy(() => aggregateLoss(tf.tensor2d(c.perToken, c.shape), tf.tensor2d(c.mask, c.shape), c.mode).dataSync()[0] as number);
+          if (c.overflows.float32) expect(run, c.id).toThrow(/^aggregateLoss: the result overflowed to Infinity/);
+          else {
+            const want = (c.expected as { loss: number }).loss;
+            expect(Math.abs(run() - want), c.id).toBeLessThanOrEqual(1e-6 * Math.abs(want));
+          }
+        } finally {
+          setHostChecks(previous);
+        }
+      }
+    }
+  });
+
+  it('checks the same way through the GPU path (one reduction and one read)', () => {
+    const previous = setHostChecks(false);
+    try {
+      tf.tidy(() => {
+        const x = tf.tensor2d([[1, NaN], [Infinity, 2]]);
+        expect(aggregateLoss(x, tf.tensor2d([[1, 0], [0, 1]]), 'token-mean').dataSync()[0]).toBe(1.5);
+        expect(() => aggregateLoss(x, tf.ones([2, 2]), 'token-mean')).toThrow(
+          'aggregateLoss: perToken[0, 1] (flat index 1) is NaN; values at valid (mask 1) positions must be finite',
+        );
+        expect(() => aggregateLoss(x, tf.tensor2d([[1, 0], [0, 2]]), 'token-mean')).toThrow('aggregateLoss: mask[1, 1] (flat index 3) is 2, expected 0 or 1');
+      });
+    } finally {
+      setHostChecks(previous);
+    }
+  });
+
+  it('rejects unknown keys in the normalizer and the options', () => {
+    tf.tidy(() => {
+      const x = tf.ones([1, 2]);
+      expect(() => aggregateLoss(x, x, 'token-mean', { token: 2 } as never)).toThrow(
+        "aggregateLoss: unknown option 'token' in 'normalizer' (did you mean 'tokens'?); valid options: tokens, sequences, constant",
+      );
+      expect(() => aggregateLoss(x, x, 'token-mean', undefined, { valdate: false } as never)).toThrow(
+        "aggregateLoss: unknown option 'valdate' in 'options' (did you mean 'validate'?); valid options: validate",
+      );
     });
   });
 

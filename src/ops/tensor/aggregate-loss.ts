@@ -1,45 +1,65 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './_custom-grad.js';
+import { assertOptions } from '../../_lib/assert.js';
+import { assertKnownKeys } from '../../_lib/options.js';
 import { checkMode } from '../arrays/aggregate-loss-array.js';
 import { resolveNormalizer } from '../arrays/resolve-policy-loss-options.js';
 import type { LossAggregation, LossNormalizer } from '../types.js';
-import { assertFloat, assertShape, assertTensor, maskToFloat, readValidate, shapeText, tapeIsRecording } from './_check.js';
+import { assertFloat, assertShape, assertTensor, maskToFloat, shapeText, tapeIsRecording } from './_check.js';
 import { rowWeightsTensor } from './_composed-policy-loss.js';
 import { accurateSum } from './_sum.js';
+import { hostValues, nonFiniteFlags, readCounts, resolveValidate, valuesOf } from './_validate.js';
 
 /** Options of {@link aggregateLoss}. */
 export interface AggregateLossOptions {
   /**
-   * Check the inputs: a mask value other than 0/1, or a NaN / ±Infinity value of `perToken`
-   * where the mask is 1, throws a RangeError naming its position. The check reads one number
-   * back to the host. Default: true on the cpu and wasm backends, false elsewhere (on a GPU
-   * the read is a sync, and Node's WebGPU has no synchronous read at all); unchecked, a bad
-   * value makes the result NaN.
+   * Check the values (default true): a mask value other than 0/1, a NaN / ±Infinity value of
+   * `perToken` where the mask is 1, or a result that overflows float32 throws a RangeError
+   * naming the position, as `aggregateLossArray` does. On cpu and wasm the check is one pass
+   * over host memory; on other backends one reduction and one read back (a GPU sync).
+   * `false` skips it: a bad value then makes the result NaN or ±Infinity. tfjs's webgpu
+   * backend in Node cannot read synchronously: pass `false` there.
    */
-  readonly validate?: boolean;
+  readonly validate?: boolean | undefined;
 }
 
-/** Throws when the mask is not 0/1 or a valid value is not finite (one read back). */
-function check(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D): void {
-  const bad = tf.tidy(() => {
-    const notBinary = tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1));
-    const nonFinite = tf.logicalAnd(tf.equal(mask, 1), tf.logicalNot(tf.equal(tf.sub(perToken, perToken), 0)));
-    return accurateSum(tf.cast(tf.logicalOr(notBinary, nonFinite), 'float32'));
-  });
-  const n = bad.dataSync()[0] as number;
-  bad.dispose();
-  if (n === 0) return;
-  const T = perToken.shape[1];
-  const values = perToken.dataSync();
-  const m = mask.dataSync();
+const AGGREGATE_OPTION_KEYS = ['validate'];
+
+/** Throws for the first mask value other than 0/1 or non-finite valid value, in flat order. */
+function throwFirstBad(fn: string, T: number, values: ArrayLike<number>, m: ArrayLike<number>): void {
+  const where = (k: number): string => `[${Math.floor(k / T)}, ${k % T}] (flat index ${k})`;
   for (let k = 0; k < m.length; k++) {
-    const where = `[${Math.floor(k / T)}, ${k % T}] (flat index ${k})`;
     const mk = m[k] as number;
-    if (mk !== 0 && mk !== 1) throw new RangeError(`${fn}: mask${where} is ${String(mk)}, expected 0 or 1`);
+    if (mk === 0) continue;
+    if (mk !== 1) throw new RangeError(`${fn}: mask${where(k)} is ${String(mk)}, expected 0 or 1`);
     const v = values[k] as number;
-    if (mk === 1 && !Number.isFinite(v)) {
-      throw new RangeError(`${fn}: perToken${where} is ${String(v)}; values at valid (mask 1) positions must be finite`);
-    }
+    if (v - v !== 0) throw new RangeError(`${fn}: perToken${where(k)} is ${String(v)}; values at valid (mask 1) positions must be finite`);
+  }
+}
+
+/** The inputs' check before computing, where the values are in host memory. */
+function checkOnHost(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D): boolean {
+  const values = hostValues(perToken);
+  const m = hostValues(mask);
+  if (values === null || m === null) return false;
+  throwFirstBad(fn, perToken.shape[1], values, m);
+  return true;
+}
+
+/** The result's check (and on a GPU the inputs' too: one reduction, one read). */
+function checkResult(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D, result: tf.Scalar, inputsChecked: boolean): void {
+  let value = hostValues(result)?.[0];
+  if (value === undefined) {
+    const counts = readCounts(() => [
+      tf.sum(tf.cast(tf.logicalAnd(tf.notEqual(mask, 0), tf.logicalOr(tf.notEqual(mask, 1), tf.logicalNot(tf.isFinite(perToken)))), 'float32')),
+      nonFiniteFlags(result),
+    ]);
+    if (counts[0] !== 0 && !inputsChecked) throwFirstBad(fn, perToken.shape[1], valuesOf(perToken), valuesOf(mask));
+    if (counts[1] === 0) return;
+    value = result.dataSync()[0] as number;
+  }
+  if (value - value !== 0) {
+    throw new RangeError(`${fn}: the result overflowed to ${String(value)} (float32); check the scale of 'perToken'`);
   }
 }
 
@@ -49,10 +69,12 @@ function check(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D): void {
  * `'seq-mean-token-sum-norm'` (formulas: `LossAggregation`), where rows without a valid token
  * do not count as sequences and `normalizer` replaces the micro-batch's counts by global ones
  * (data parallelism, gradient accumulation). Positions where the mask is 0 are ignored,
- * whatever they hold (NaN included). Differentiable w.r.t. `perToken` (the gradient is the
- * mask times each row's weight). Sums in chunks of 1024, so 8M tokens stay within 1e-5 of the
- * float64 result. Nothing to divide by gives 0, never NaN. The plain-array twin is
- * `aggregateLossArray`.
+ * whatever they hold (NaN included); where it is 1 a value must be finite, and the result
+ * must fit float32 (see {@link AggregateLossOptions.validate}). Differentiable w.r.t.
+ * `perToken` (the gradient is the mask times each row's weight). Sums in chunks of 1024, so
+ * 8M tokens stay within 1e-5 of the float64 result. Nothing to divide by gives 0, never NaN.
+ * Unknown keys in `normalizer` or `options` throw, naming the nearest valid one. The
+ * plain-array twin is `aggregateLossArray`.
  *
  * @param perToken - float32 `[B, T]`.
  * @param mask - `[B, T]` of 0 and 1 (float32, int32 or bool).
@@ -60,10 +82,10 @@ function check(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D): void {
  * @param normalizer - Optional global denominators (`LossNormalizer`).
  * @param options - See {@link AggregateLossOptions}.
  * @returns A float32 Scalar.
- * @throws TypeError when an argument has the wrong type or `mode` is unknown.
+ * @throws TypeError when an argument has the wrong type, `mode` or an option key is unknown,
+ *   or (webgpu in Node) the check cannot read back.
  * @throws RangeError when the shapes differ (both are named), a normalizer field is not a
- *   finite number > 0, or (see `validate`) an input holds a bad value. Unchecked, a bad value
- *   gives NaN.
+ *   finite number > 0, or (see `validate`) an input holds a bad value or the result overflows.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -73,6 +95,8 @@ function check(fn: string, perToken: tf.Tensor2D, mask: tf.Tensor2D): void {
  * aggregateLoss(loss, mask, 'token-mean').print();          // 2.5
  * aggregateLoss(loss, mask, 'seq-mean-token-mean').print(); // 3
  * aggregateLoss(loss, mask, 'token-mean', { tokens: 10 }).print(); // 1
+ * aggregateLoss(loss, mask, 'token-mean', { token: 10 });
+ * // TypeError: aggregateLoss: unknown option 'token' in 'normalizer' (did you mean 'tokens'?); ...
  * ```
  */
 export function aggregateLoss(
@@ -91,10 +115,12 @@ export function aggregateLoss(
   assertShape(mask, [B, T], fn, 'mask', `perToken of shape ${shapeText(perToken.shape)}`);
   const checkedMode = checkMode(mode, fn);
   const norm = resolveNormalizer(normalizer, fn);
-  const validate = readValidate(options, fn);
+  assertOptions(options, fn);
+  assertKnownKeys(options, AGGREGATE_OPTION_KEYS, fn);
+  const validate = resolveValidate(options?.validate, fn);
   return tf.tidy(() => {
     const m2 = maskToFloat(mask, fn) as tf.Tensor2D;
-    if (validate) check(fn, perToken as tf.Tensor2D, m2);
+    const inputsChecked = validate && checkOnHost(fn, perToken as tf.Tensor2D, m2);
     const needGrad = tapeIsRecording();
     const forward = (x: tf.Tensor, save: tf.GradSaveFunc) => {
       const valid = tf.equal(m2, 1);
@@ -106,6 +132,8 @@ export function aggregateLoss(
       if (needGrad) save([tf.mul(m, w)]);
       return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0] as tf.Tensor, dy) };
     };
-    return unaryCustomGrad(forward, perToken) as tf.Scalar;
+    const result = unaryCustomGrad(forward, perToken) as tf.Scalar;
+    if (validate) checkResult(fn, perToken as tf.Tensor2D, m2, result, inputsChecked);
+    return result;
   });
 }

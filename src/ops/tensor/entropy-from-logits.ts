@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { readValidate } from './_check.js';
 import { logitsOp } from './_logits-op.js';
-import { logitsRows, type LogitsOpOptions } from './token-log-probs.js';
+import { logitsOptions, logitsRows, type LogitsOpOptions } from './token-log-probs.js';
 
 /**
  * Entropy of the softmax of each row of logits, `logsumexp(z) - sum_v softmax(z)_v z_v`
@@ -14,9 +13,10 @@ import { logitsRows, type LogitsOpOptions } from './token-log-probs.js';
  * gradient from the logits in one pass.
  *
  * @param logits - float32 `[N, V]` or `[B, T, V]`; -Infinity is allowed (masked vocabulary).
- * @param options - See {@link LogitsOpOptions}.
+ * @param options - See {@link LogitsOpOptions}; an unknown key throws, naming the nearest valid one.
  * @returns float32 `[N]` or `[B, T]`: the entropies (>= 0, at most log V).
- * @throws TypeError when `logits` is not a float32 tensor.
+ * @throws TypeError when `logits` is not a float32 tensor, an option key is unknown, or
+ *   (webgpu in Node) the check cannot read back.
  * @throws RangeError when `logits` is not 2-D or 3-D, or (see `validate`) holds NaN / +Infinity
  *   or a row without a finite value.
  * @example
@@ -29,5 +29,5 @@ import { logitsRows, type LogitsOpOptions } from './token-log-probs.js';
 export function entropyFromLogits(logits: tf.Tensor, options?: LogitsOpOptions): tf.Tensor {
   const fn = 'entropyFromLogits';
   logitsRows(fn, logits);
-  return logitsOp('entropy', fn, logits, null, readValidate(options, fn));
+  return logitsOp('entropy', fn, logits, null, logitsOptions(options, fn));
 }

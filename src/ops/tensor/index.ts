@@ -17,5 +17,6 @@ export type {
 } from './policy-loss.js';
 export { readPolicyLossMetrics } from './read-policy-loss-metrics.js';
 export { klPenalty } from './kl-penalty.js';
+export type { KlPenaltyTensorOptions } from './kl-penalty.js';
 export { aggregateLoss } from './aggregate-loss.js';
 export type { AggregateLossOptions } from './aggregate-loss.js';

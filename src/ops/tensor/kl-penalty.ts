@@ -2,8 +2,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './_custom-grad.js';
 import { describeType } from '../../_lib/describe.js';
 import { assertOptions } from '../../_lib/assert.js';
+import { assertKnownKeys } from '../../_lib/options.js';
+import { KL_OPTION_KEYS, klOverflow } from '../arrays/kl-penalty-array.js';
 import type { KlEstimator, KlOptions } from '../types.js';
 import { assertFloat, assertShape, assertTensor, shapeText, tapeIsRecording } from './_check.js';
+import { assertAllFinite, firstNonFinite, hostValues, nonFiniteFlags, positionText, readCounts, resolveValidate } from './_validate.js';
+
+/** {@link KlOptions} plus what only the tensor version has. */
+export interface KlPenaltyTensorOptions extends KlOptions {
+  /**
+   * Check the values (default true): a NaN or ±Infinity in `logProbs` or `refLogProbs`, or a
+   * value that overflows (k3 with `clamp: null`, a huge Delta with k2), throws a RangeError
+   * naming the argument and the first bad position, as `klPenaltyArray` does. On cpu and wasm
+   * the check is one pass over host memory; on other backends one reduction and one read back
+   * (a GPU sync). `false` skips it: a bad value then comes out as NaN or ±Infinity at its
+   * position. tfjs's webgpu backend in Node cannot read synchronously: pass `false` there.
+   */
+  readonly validate?: boolean | undefined;
+}
+
+const TENSOR_KL_OPTION_KEYS = [...KL_OPTION_KEYS, 'validate'];
+const FINITE_RULE = 'every value must be finite (fill padding with 0)';
 
 const ESTIMATORS: readonly KlEstimator[] = ['k1', 'k2', 'k3', 'abs'];
 /** verl clamps the exponent input of k3 to [-20, 20]. */
@@ -67,17 +86,21 @@ function klParts(estimator: KlEstimator, clamp: number | null, lp: tf.Tensor, re
  * Differentiable w.r.t. `logProbs` (`refLogProbs` is a constant); clamped tokens get no gradient.
  * Add `beta * aggregateLoss(kl, mask, mode)` to the loss, or subtract it from the reward.
  *
- * Elementwise and unmasked: a NaN or infinite input gives a NaN or infinite value at that
- * position only (padding included), which {@link aggregateLoss} ignores where the mask is 0
- * and reports where it is 1.
+ * Elementwise and unmasked, like `klPenaltyArray`: every input value must be finite (fill
+ * padding with 0, e.g. `tf.where(mask, x, 0)`), and a value that overflows float32 throws; both
+ * name the argument and the first bad position (see {@link KlPenaltyTensorOptions.validate}).
+ * An option key it does not know throws, naming the nearest valid one.
  *
  * @param logProbs - float32, any shape (usually `[B, T]`).
  * @param refLogProbs - float32, the same shape.
  * @param estimator - `'k1'`, `'k2'`, `'k3'` or `'abs'`.
- * @param options - `{ clamp }`: k3's output bound, default 10; see `KlOptions`.
+ * @param options - `{ clamp, validate }`: k3's output bound, default 10 (see `KlOptions`), and
+ *   the value check, default on.
  * @returns float32, the shape of `logProbs`.
- * @throws TypeError when an argument has the wrong type or `estimator` is unknown.
- * @throws RangeError when the shapes differ (both are named) or `clamp` is not a finite number > 0.
+ * @throws TypeError when an argument has the wrong type, `estimator` or an option key is
+ *   unknown, or (webgpu in Node) the check cannot read back.
+ * @throws RangeError when the shapes differ (both are named), `clamp` is not a finite number > 0,
+ *   an input holds NaN or ±Infinity, or a value overflows.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -86,9 +109,11 @@ function klParts(estimator: KlEstimator, clamp: number | null, lp: tf.Tensor, re
  * const ref = tf.tensor1d([-1.5, -1]);
  * klPenalty(lp, ref, 'k1').print(); // [0.5, -1]
  * klPenalty(lp, ref, 'k3').print(); // [0.1065307, 0.7182818]
+ * klPenalty(tf.tensor1d([-1, NaN]), ref, 'k1');
+ * // RangeError: klPenalty: logProbs[1] is NaN; every value must be finite (fill padding with 0)
  * ```
  */
-export function klPenalty(logProbs: tf.Tensor, refLogProbs: tf.Tensor, estimator: KlEstimator, options?: KlOptions): tf.Tensor {
+export function klPenalty(logProbs: tf.Tensor, refLogProbs: tf.Tensor, estimator: KlEstimator, options?: KlPenaltyTensorOptions): tf.Tensor {
   const fn = 'klPenalty';
   assertTensor(logProbs, fn, 'logProbs');
   assertFloat(logProbs, fn, 'logProbs');
@@ -100,6 +125,8 @@ export function klPenalty(logProbs: tf.Tensor, refLogProbs: tf.Tensor, estimator
     throw new TypeError(`${fn}: argument 'estimator' must be one of ${ESTIMATORS.map((e) => `'${e}'`).join(', ')}, got ${got}`);
   }
   assertOptions(options, fn);
+  assertKnownKeys(options, TENSOR_KL_OPTION_KEYS, fn);
+  const validate = resolveValidate(options?.validate, fn);
   let clamp: number | null = 10;
   const c = (options as { clamp?: unknown } | undefined)?.clamp;
   if (c === null) clamp = null;
@@ -110,6 +137,9 @@ export function klPenalty(logProbs: tf.Tensor, refLogProbs: tf.Tensor, estimator
     }
     clamp = c;
   }
+  // host memory: the inputs are checked before computing (one pass, no copy)
+  const onHost = validate && hostValues(logProbs) !== null;
+  if (onHost) assertAllFinite(fn, [['logProbs', logProbs], ['refLogProbs', refLogProbs]], FINITE_RULE);
   return tf.tidy(() => {
     const needGrad = tapeIsRecording();
     const forward = (lp: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -117,6 +147,36 @@ export function klPenalty(logProbs: tf.Tensor, refLogProbs: tf.Tensor, estimator
       if (needGrad) save([grad]);
       return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0] as tf.Tensor) };
     };
-    return unaryCustomGrad(forward, logProbs);
+    const y = unaryCustomGrad(forward, logProbs);
+    if (validate) checkResult(fn, estimator, clamp, logProbs, refLogProbs, y, onHost);
+    return y;
   });
+}
+
+/**
+ * Throws for a non-finite input (unless checked already) or an overflowing value: on a GPU,
+ * inputs and result are counted in one reduction and one read.
+ */
+function checkResult(
+  fn: string,
+  estimator: KlEstimator,
+  clamp: number | null,
+  lp: tf.Tensor,
+  ref: tf.Tensor,
+  y: tf.Tensor,
+  inputsChecked: boolean,
+): void {
+  let values = hostValues(y);
+  if (values === null) {
+    const [badLp, badRef, badY] = readCounts(() => [tf.sum(nonFiniteFlags(lp)), tf.sum(nonFiniteFlags(ref)), tf.sum(nonFiniteFlags(y))]);
+    if (badLp === 0 && badRef === 0 && badY === 0) return;
+    if (!inputsChecked) assertAllFinite(fn, [['logProbs', lp], ['refLogProbs', ref]], FINITE_RULE);
+    values = y.dataSync() as ArrayLike<number>;
+  }
+  const k = firstNonFinite(values);
+  if (k < 0) return;
+  const lps = hostValues(lp) ?? (lp.dataSync() as ArrayLike<number>);
+  const refs = hostValues(ref) ?? (ref.dataSync() as ArrayLike<number>);
+  const where = lp.rank === 0 ? '[]' : positionText('', lp.shape, k);
+  klOverflow(fn, estimator, clamp, where, values[k] as number, (lps[k] as number) - (refs[k] as number));
 }

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { policyLoss } from './policy-loss.js';
 import { readPolicyLossMetrics } from './read-policy-loss-metrics.js';
+import { overflowCases, type OverflowPolicyCase } from '../arrays/_overflow-fixtures.js';
+import { setHostChecks } from './_validate.js';
 import {
   HOST_VARIANTS,
   activate,
@@ -9,6 +11,7 @@ import {
   checkPolicyCase,
   directionalCheck,
   fixtureCases,
+  mismatch,
   runPolicyLoss,
   type PolicyLossCase,
 } from './_test-support.js';
@@ -163,5 +166,73 @@ describe.each(HOST_VARIANTS.filter((v) => v.simd !== false))('policyLoss on $nam
     const a = policyLoss({ ...t, logProbs: lp2() }).loss.dataSync()[0];
     const b = tf.valueAndGrad((lp: tf.Tensor) => policyLoss({ ...t, logProbs: lp }).loss)(lp2()).value.dataSync()[0];
     expect(a).toBe(b);
+  });
+
+  it('rejects unknown option keys, naming the key and the nearest valid one', () => {
+    const t = { ...inputs2(), logProbs: lp2() };
+    const valid = 'valid options: loss, clipLow, clipHigh, dualClip, aggregation, normalizer, logRatioClamp, sequenceLogRatioMax, sapoTau, cispoClip, validate';
+    expect(() => policyLoss(t, { clip_ratio: 0.2 } as never)).toThrow(`policyLoss: unknown option 'clip_ratio' in 'options' (did you mean 'clipLow'?); ${valid}`);
+    expect(() => policyLoss(t, { lossAgg: 'token-mean' } as never)).toThrow(/^policyLoss: unknown option 'lossAgg' in 'options' \(did you mean 'loss'\?\)/);
+    expect(() => policyLoss(t, { clipRatiohigh: 0.28 } as never)).toThrow(/unknown option 'clipRatiohigh' in 'options' \(did you mean 'clipHigh'\?\)/);
+    expect(() => policyLoss(t, { normalizer: { tokenz: 3 } } as never)).toThrow(
+      "policyLoss: unknown option 'tokenz' in 'options.normalizer' (did you mean 'tokens'?); valid options: tokens, sequences, constant",
+    );
+    expect(() => policyLoss(t, { loss: 'sapo', sapoTau: { positive: 1, negativ: 1 } } as never)).toThrow(/unknown option 'negativ' in 'options.sapoTau' \(did you mean 'negative'\?\)/);
+    expect(() => policyLoss(t, { validate: 'yes' } as never)).toThrow("policyLoss: option 'validate' must be a boolean, got string");
+  });
+
+  it('returns the float64 edge values where they fit float32, and throws where they overflow it', async () => {
+    const failures: string[] = [];
+    for (const c of overflowCases<OverflowPolicyCase>('policyLoss')) {
+      const t = { oldLogProbs: tf.tensor2d(c.oldLogProbs, c.shape), advantages: tf.tensor(c.advantages, c.advantagesShape), mask: tf.tensor2d(c.mask, c.shape) };
+      const lp = tf.tensor2d(c.logProbs, c.shape);
+      const run = () => tf.tidy(() => {
+        const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, c.options).loss)(lp);
+        return [value.dataSync()[0] as number, Array.from(grad.dataSync())] as const;
+      });
+      try {
+        if (c.overflows.float32) {
+          expect(run, c.id).toThrow(/^policyLoss: the (loss|gradient w\.r\.t\. logProbs) overflowed/);
+        } else {
+          const [loss, grad] = run();
+          const e = c.expected as NonNullable<OverflowPolicyCase['expected']>;
+          const problem = [mismatch('loss', [loss], [e.loss], TOL), mismatch('grad', grad, e.gradLogProbs, TOL)].filter((x) => x !== null);
+          if (problem.length > 0) failures.push(`${c.id}: ${problem.join('; ')}`);
+        }
+      } finally {
+        tf.dispose([lp, ...Object.values(t)]);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('names the position of a gradient that overflows float32 while the loss fits', () => {
+    tf.tidy(() => {
+      // CISPO: L = -1.2 A logp = 3.6e35 fits, d L / d logp = -1.2 A = -3.6e38 does not
+      const t = { oldLogProbs: tf.tensor2d([[-1.001]]), advantages: tf.tensor1d([3e38]), mask: tf.ones([1, 1]) };
+      const lp = tf.tensor2d([[-1e-3]]);
+      expect(policyLoss({ ...t, logProbs: lp }, { loss: 'cispo' }).loss.dataSync()[0]).toBeCloseTo(3.6e35, -30);
+      expect(() => tf.grad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, { loss: 'cispo' }).loss)(lp)).toThrow(
+        'policyLoss: the gradient w.r.t. logProbs overflowed to -Infinity at [0, 0] (flat index 0) (float32); check the scale of the log-probs and advantages',
+      );
+    });
+  });
+
+  it('checks the same way through the GPU path (one reduction and one read)', () => {
+    const previous = setHostChecks(false);
+    try {
+      const t = inputs2();
+      expect(() => policyLoss({ ...t, logProbs: tf.tensor2d([[-1, NaN], [-2, -0.1]]) })).toThrow(
+        'policyLoss: logProbs[0, 1] (flat index 1) is NaN; values at valid (mask 1) positions must be finite',
+      );
+      expect(() => policyLoss({ ...t, logProbs: lp2(), mask: tf.tensor2d([[1, 0.5], [1, 0]]) })).toThrow(
+        'policyLoss: mask[0, 1] (flat index 1) is 0.5, expected 0 or 1',
+      );
+      const huge = { logProbs: tf.tensor2d([[0, -1]]), oldLogProbs: tf.tensor2d([[-100, -1]]), advantages: tf.tensor1d([-1]), mask: tf.ones([1, 2]) };
+      expect(() => policyLoss(huge, { logRatioClamp: null, dualClip: null })).toThrow(/^policyLoss: the loss overflowed to Infinity/);
+      expect(policyLoss(huge, { logRatioClamp: null }).loss.dataSync()[0]).toBe(2);
+    } finally {
+      setHostChecks(previous);
+    }
   });
 });

@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGrad } from './_custom-grad.js';
 import { registerGradients } from '../../backends/ensure-gradients.js';
-import { resolvePolicyLossOptions } from '../arrays/resolve-policy-loss-options.js';
-import type { PolicyLossOptions } from '../types.js';
-import { assertFloat, assertShape, assertTensor, maskToFloat, readValidate, shapeText, tapeIsRecording } from './_check.js';
-import { checkPolicyInputs, composedPolicyLoss, type PolicyLossTensors } from './_composed-policy-loss.js';
+import { POLICY_LOSS_OPTION_KEYS, resolvePolicyLossOptionsWith } from '../arrays/resolve-policy-loss-options.js';
+import type { PolicyLossOptions, ResolvedPolicyLossOptions } from '../types.js';
+import { assertFloat, assertShape, assertTensor, maskToFloat, shapeText, tapeIsRecording } from './_check.js';
+import { composedPolicyLoss, type PolicyLossTensors } from './_composed-policy-loss.js';
 import { POLICY_LOSS, POLICY_LOSS_GRAD, SCALE_BY_FIRST } from './_kernels/names.js';
-import { STAT, throwFirstBadInput } from './_kernels/policy-loss-math.js';
+import { STAT, throwFirstBadInput, throwPolicyOverflow, type PolicyLossArrays } from './_kernels/policy-loss-math.js';
 import { fusedStyle, hasFusedKernel } from './_kernels/registry.js';
 import { aliasOf, attachToTape, tapeAttachable } from './_tape.js';
+import { resolveValidate, valuesOf } from './_validate.js';
+
+const TENSOR_POLICY_LOSS_OPTION_KEYS = [...POLICY_LOSS_OPTION_KEYS, 'validate'];
 
 /** The tensors of {@link policyLoss}. */
 export interface PolicyLossInputs {
@@ -25,15 +28,18 @@ export interface PolicyLossInputs {
 /** {@link PolicyLossOptions} plus what only the tensor version has. */
 export interface PolicyLossTensorOptions extends PolicyLossOptions {
   /**
-   * Check the inputs: a mask value other than 0/1, or NaN / ±Infinity in an input at a valid
-   * (mask 1) position, throws a RangeError naming the array and position. Positions where the
-   * mask is 0 are never looked at. On the cpu and wasm backends the check always runs, inside
-   * the fused kernel, at no cost. On other backends it reads one number back to the host:
-   * default false there (on a GPU the read is a sync), and a bad value then makes the loss NaN
-   * instead; `true` asks for the read (synchronous: in Node, tfjs's webgpu backend cannot do
-   * it and throws).
+   * Check the values (default true): a mask value other than 0/1, NaN / ±Infinity in an input
+   * at a valid (mask 1) position, or a loss, metric or gradient that overflows float32 (e.g.
+   * `logRatioClamp: null` and a log-ratio above 88) throws a RangeError naming the array and
+   * the first bad position, as `policyLossArray` does. Positions where the mask is 0 are never
+   * looked at. On the cpu and wasm backends the fused kernel checks while it computes, at no
+   * cost, whatever this option says. On other backends the check reads the stats (7 numbers)
+   * back to the host once: a GPU sync. `false` skips that read: a bad input then makes the loss
+   * and (webgpu) the whole gradient NaN, an overflow makes them ±Infinity or NaN, never a
+   * plausible number. tfjs's webgpu backend in Node cannot read synchronously: pass `false`
+   * there (the default throws a TypeError saying so).
    */
-  readonly validate?: boolean;
+  readonly validate?: boolean | undefined;
 }
 
 /**
@@ -108,15 +114,20 @@ function checkInputs(fn: string, inputs: unknown): [number, number] {
  * (same results). Sums are in float64 (cpu, wasm), tree-reduced (webgpu) or in chunks of 1024
  * (composed). No second derivatives.
  *
- * An all-zero mask gives a loss of 0 and metrics of 0 with `tokens` 0, never NaN.
+ * An all-zero mask gives a loss of 0 and metrics of 0 with `tokens` 0, never NaN. Nothing
+ * non-finite comes out silently: see {@link PolicyLossTensorOptions.validate}. An option key
+ * it does not know (`clip_ratio`, `clipRatioHigh`) throws, naming the nearest valid one,
+ * rather than running with the default.
  *
  * @param inputs - `{ logProbs, oldLogProbs, advantages, mask }`, see {@link PolicyLossInputs}.
  * @param options - Loss, clip ranges, aggregation, normalizer, ...; see `PolicyLossOptions`
  *   and {@link PolicyLossTensorOptions.validate}.
  * @returns `{ loss, metrics }`, Scalars on the active backend.
- * @throws TypeError when an input is not a tensor, has the wrong dtype, or an option has the wrong type.
+ * @throws TypeError when an input is not a tensor, has the wrong dtype, an option has the wrong
+ *   type or an unknown key, or (webgpu in Node) the check cannot read back.
  * @throws RangeError when a shape does not fit (the message names the argument and both shapes),
- *   an option is out of range, or (see `validate`) an input holds a bad value.
+ *   an option is out of range, or (see `validate`) an input holds a bad value or a result
+ *   overflows.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -133,13 +144,15 @@ function checkInputs(fn: string, inputs: unknown): [number, number] {
  * //=> { clipFraction: 0.3333333, clipFractionLower: 0, approxKl: 0.1333333, tokens: 3, emptyMask: false }
  * tf.grad((lp: tf.Tensor) => policyLoss({ logProbs: lp, ...inputs }).loss)(logProbs).print();
  * // [[-0.3683903, -0.3333333], [0, 0]]
+ * policyLoss({ logProbs, ...inputs }, { clip_ratio: 0.2 } as never);
+ * // TypeError: policyLoss: unknown option 'clip_ratio' in 'options' (did you mean 'clipLow'?); ...
  * ```
  */
 export function policyLoss(inputs: PolicyLossInputs, options?: PolicyLossTensorOptions): PolicyLossResult {
   const fn = 'policyLoss';
   const [B, T] = checkInputs(fn, inputs);
-  const o = resolvePolicyLossOptions(options, fn);
-  const validate = readValidate(options === undefined ? undefined : { validate: options.validate }, fn);
+  const o = resolvePolicyLossOptionsWith(options, fn, TENSOR_POLICY_LOSS_OPTION_KEYS);
+  const validate = resolveValidate(options?.validate, fn);
   if (!gradientsReady) {
     registerGradients(tf); // tf.unstack below needs Unpack's gradient
     gradientsReady = true;
@@ -153,7 +166,6 @@ export function policyLoss(inputs: PolicyLossInputs, options?: PolicyLossTensorO
     };
     const needGrad = tapeIsRecording();
     const style = fusedStyle(POLICY_LOSS);
-    if (style === null && validate) checkPolicyInputs(fn, t);
     const attrs = { fn, options: o as never, needGrad };
     const alias = needGrad && style === 'host' && tf.getBackend() === 'wasm' && tapeAttachable();
     let gradAlias: tf.Tensor | null = null;
@@ -174,7 +186,7 @@ export function policyLoss(inputs: PolicyLossInputs, options?: PolicyLossTensorO
       const [stats, grad] =
         style === 'host'
           ? (tf.engine().runKernel(POLICY_LOSS, kernelInputs, attrs) as [tf.Tensor, tf.Tensor])
-          : composedPolicyLoss({ ...t, logProbs: lp as tf.Tensor2D }, o, needGrad);
+          : composedPolicyLoss({ ...t, logProbs: lp as tf.Tensor2D }, o, needGrad, validate);
       if (needGrad) {
         // tfjs-wasm's clone (what save does) copies: attach an alias after the call instead
         if (alias) {
@@ -186,20 +198,8 @@ export function policyLoss(inputs: PolicyLossInputs, options?: PolicyLossTensorO
     };
     const stats = unaryCustomGrad(forward, t.logProbs);
     if (gradAlias !== null) attachToTape(stats, gradAlias);
-    if (style === 'rows' && validate) {
-      const bad = tf.slice(stats, [STAT.bad], [1]);
-      const n = bad.dataSync()[0] as number;
-      if (n !== 0) {
-        throwFirstBadInput(fn, {
-          logProbs: t.logProbs.dataSync() as Float32Array,
-          oldLogProbs: t.oldLogProbs.dataSync() as Float32Array,
-          advantages: t.advantages.dataSync() as Float32Array,
-          mask: t.mask.dataSync() as Float32Array,
-          B,
-          T,
-        });
-      }
-    }
+    // the host kernels check while they compute; the others count, and the stats are read here
+    if (style !== 'host' && validate) checkStats(fn, Array.from(valuesOf(stats)), t, o, B, T);
     const s = tf.unstack(stats) as tf.Scalar[];
     return {
       loss: s[STAT.loss] as tf.Scalar,
@@ -211,6 +211,31 @@ export function policyLoss(inputs: PolicyLossInputs, options?: PolicyLossTensorO
       },
     };
   });
+}
+
+/**
+ * Throws for what the stats of the GPU kernels or the composed ops count or hold: a bad input
+ * (the inputs are read back to name the first), a loss or metric that does not fit float32,
+ * or a gradient that does not.
+ */
+function checkStats(fn: string, stats: ArrayLike<number>, t: PolicyLossTensors, o: ResolvedPolicyLossOptions, B: number, T: number): void {
+  const finite = [STAT.loss, STAT.clipFraction, STAT.clipFractionLower, STAT.approxKl, STAT.tokens].every((i) => {
+    const v = stats[i] as number;
+    return v - v === 0;
+  });
+  const bad = stats[STAT.bad] as number;
+  if (finite && bad === 0 && (stats[STAT.overflow] as number) === 0) return;
+  const arrays: PolicyLossArrays = {
+    logProbs: Float32Array.from(valuesOf(t.logProbs)),
+    oldLogProbs: Float32Array.from(valuesOf(t.oldLogProbs)),
+    advantages: Float32Array.from(valuesOf(t.advantages)),
+    mask: Float32Array.from(valuesOf(t.mask)),
+    B,
+    T,
+  };
+  if (bad !== 0) throwFirstBadInput(fn, arrays);
+  throwPolicyOverflow(fn, arrays, o, stats);
+  throw new RangeError(`${fn}: the loss or a metric is not finite (${Array.from(stats).join(', ')})`);
 }
 
 /**

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { entropyFromLogits } from './entropy-from-logits.js';
 import { tokenLogProbs } from './token-log-probs.js';
 import { HOST_VARIANTS, activate, checkAll, checkLogitsCase, directionalCheck, fixtureCases, type LogitsCase } from './_test-support.js';
+import { overflowCases, type OverflowLogitsCase } from '../arrays/_overflow-fixtures.js';
+import { setHostChecks } from './_validate.js';
 
 const CASES = fixtureCases<LogitsCase>('logits');
 const TOL = { rtol: 1e-6, atol: 1e-7 };
@@ -80,6 +82,57 @@ describe.each(HOST_VARIANTS)('tokenLogProbs and entropyFromLogits on $name', (va
       'tokenLogProbs: ids[1] (flattened) is 2, expected an integer in [0, 2) (V = logits.shape[-1])',
     );
     ids.dispose();
+  });
+
+  it('throw on float ids that are not integers in [0, V) instead of truncating them, naming the position', () => {
+    // the fused cpu / wasm kernels check in-kernel: the GPU path (hostChecks off) is the composed one's
+    for (const hostChecks of variant.fused ? [true] : [true, false]) {
+      const previous = setHostChecks(hostChecks);
+      try {
+        tf.tidy(() => {
+          const z = tf.tensor2d([[0, 1], [2, 0]]);
+          for (const bad of [0.5, -1, 2, NaN, 1e10]) {
+            expect(() => tokenLogProbs(z, tf.tensor1d([0, bad])), String(bad)).toThrow(
+              `tokenLogProbs: ids[1] (flattened) is ${String(bad)}, expected an integer in [0, 2) (V = logits.shape[-1])`,
+            );
+          }
+          expect(() => tokenLogProbs(z, tf.tensor1d([-1, 0], 'int32'))).toThrow('tokenLogProbs: ids[0] (flattened) is -1, expected an integer');
+          // integer-valued float ids are fine
+          expect(Array.from(tokenLogProbs(z, tf.tensor1d([1, 0])).dataSync())).toEqual(Array.from(tokenLogProbs(z, tf.tensor1d([1, 0], 'int32')).dataSync()));
+        });
+      } finally {
+        setHostChecks(previous);
+      }
+    }
+  });
+
+  it('return the float64 edge values where they fit float32, and throw where they overflow it', () => {
+    for (const c of overflowCases<OverflowLogitsCase>('logits').filter((x) => x.float32Inputs)) {
+      for (const hostChecks of variant.fused ? [true] : [true, false]) {
+        const previous = setHostChecks(hostChecks);
+        try {
+          const run = () => tf.tidy(() => tokenLogProbs(tf.tensor2d(c.logits, c.shape), tf.tensor1d(c.ids, 'int32')).dataSync()[0] as number);
+          if (c.overflows.float32) {
+            expect(run, c.id).toThrow(/^tokenLogProbs: the log-probability of row 0 overflowed to -Infinity/);
+          } else {
+            const want = (c.expected as { logProbs: number[] }).logProbs[0] as number;
+            expect(Math.abs(run() - want), c.id).toBeLessThanOrEqual(1e-6 * Math.abs(want));
+          }
+        } finally {
+          setHostChecks(previous);
+        }
+      }
+    }
+  });
+
+  it('reject unknown option keys, naming the key and the nearest valid one', () => {
+    tf.tidy(() => {
+      const z = tf.tensor2d([[0, 1]]);
+      expect(() => tokenLogProbs(z, tf.tensor1d([0], 'int32'), { valdate: true } as never)).toThrow(
+        "tokenLogProbs: unknown option 'valdate' in 'options' (did you mean 'validate'?); valid options: validate",
+      );
+      expect(() => entropyFromLogits(z, { check: false } as never)).toThrow(/^entropyFromLogits: unknown option 'check' in 'options' \(did you mean 'validate'\?\)/);
+    });
   });
 
   it('name the argument and both shapes when a shape does not fit', () => {

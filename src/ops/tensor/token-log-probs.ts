@@ -1,18 +1,32 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { assertFloat, assertShape, assertTensor, readValidate, shapeText } from './_check.js';
+import { assertOptions } from '../../_lib/assert.js';
+import { assertKnownKeys } from '../../_lib/options.js';
+import { assertFloat, assertShape, assertTensor, shapeText } from './_check.js';
 import { logitsOp } from './_logits-op.js';
+import { resolveValidate } from './_validate.js';
 
 /** Options of {@link tokenLogProbs} and {@link entropyFromLogits}. */
 export interface LogitsOpOptions {
   /**
-   * Check the inputs: a NaN or +Infinity logit, a row without a finite logit or an id outside
-   * [0, V) throws a RangeError naming its position. On the cpu and wasm backends the fused
-   * kernels always check, while they compute, at no cost. On other backends the check reads
-   * the rows' flags back to the host: default false there (on a GPU the read is a sync, and
-   * Node's WebGPU has no synchronous read at all), and a bad row then gives NaN (webgpu) or
-   * an unspecified value (other backends, an id out of range); `true` asks for the read.
+   * Check the values (default true): a NaN or +Infinity logit, a row without a finite logit,
+   * an id that is not an integer in [0, V) (float32 ids are never truncated), or a
+   * log-probability that overflows float32 (finite logits ~1e38 apart) throws a RangeError
+   * naming its position. On the cpu and wasm backends the fused kernels check while they
+   * compute, at no cost, whatever this option says. On other backends the check reads the
+   * rows' flags back to the host (a GPU sync). `false` skips that read: a bad row then gives
+   * NaN there, never a plausible number. tfjs's webgpu backend in Node cannot read
+   * synchronously: pass `false` there.
    */
-  readonly validate?: boolean;
+  readonly validate?: boolean | undefined;
+}
+
+const LOGITS_OPTION_KEYS = ['validate'];
+
+/** Checks the options bag of a logits op and reads `validate`. @internal */
+export function logitsOptions(options: unknown, fn: string): boolean {
+  assertOptions(options, fn);
+  assertKnownKeys(options, LOGITS_OPTION_KEYS, fn);
+  return resolveValidate((options as LogitsOpOptions | undefined)?.validate, fn);
 }
 
 /**
@@ -50,13 +64,19 @@ export function logitsRows(fn: string, logits: unknown, ids?: unknown): { N: num
  * records, and the backward pass scales it in place). Other backends compose tfjs ops. No
  * second derivatives.
  *
+ * A chosen token whose logit is -Infinity gets -Infinity (log 0), which the loss ops reject
+ * at valid positions; any other non-finite result is an error.
+ *
  * @param logits - float32 `[N, V]` or `[B, T, V]`; -Infinity is allowed (masked vocabulary).
- * @param ids - int32 `[N]` or `[B, T]` (float32 holding integers is cast), each in [0, V).
- * @param options - See {@link LogitsOpOptions}.
+ * @param ids - int32 `[N]` or `[B, T]` (float32 holding integers is cast), each an integer in
+ *   [0, V): 0.5, -1 or V is an error naming its position, never truncated or wrapped.
+ * @param options - See {@link LogitsOpOptions}; an unknown key throws, naming the nearest valid one.
  * @returns float32 `[N]` or `[B, T]`: the log-probabilities (<= 0).
- * @throws TypeError when an argument is not a tensor or has the wrong dtype.
+ * @throws TypeError when an argument is not a tensor or has the wrong dtype, an option key is
+ *   unknown, or (webgpu in Node) the check cannot read back.
  * @throws RangeError when a shape does not fit (the message names both shapes), or (see
- *   `validate`) a logit is NaN / +Infinity, a row has no finite logit, or an id is out of range.
+ *   `validate`) a logit is NaN / +Infinity, a row has no finite logit, an id is not an integer
+ *   in [0, V), or a log-probability overflows.
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs-core';
@@ -64,10 +84,12 @@ export function logitsRows(fn: string, logits: unknown, ids?: unknown): { N: num
  * const logits = tf.tensor2d([[2, 1, 0], [0, 0, 0]]);
  * tokenLogProbs(logits, tf.tensor1d([0, 2], 'int32')).print(); // [-0.4076059, -1.0986123]
  * const g = tf.grad((z: tf.Tensor) => tokenLogProbs(z, tf.tensor1d([0, 2], 'int32')).sum())(logits);
+ * tokenLogProbs(logits, tf.tensor1d([0, 0.5]));
+ * // RangeError: tokenLogProbs: ids[1] (flattened) is 0.5, expected an integer in [0, 3) (V = logits.shape[-1])
  * ```
  */
 export function tokenLogProbs(logits: tf.Tensor, ids: tf.Tensor, options?: LogitsOpOptions): tf.Tensor {
   const fn = 'tokenLogProbs';
   logitsRows(fn, logits, ids);
-  return logitsOp('logp', fn, logits, ids, readValidate(options, fn));
+  return logitsOp('logp', fn, logits, ids, logitsOptions(options, fn));
 }

@@ -4,6 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../backends/index.js';
+import { overflowCases, type OverflowKlCase, type OverflowPolicyCase } from '../arrays/_overflow-fixtures.js';
+import { resolvePolicyLossOptions } from '../arrays/resolve-policy-loss-options.js';
+import type { PolicyLossOptions } from '../types.js';
+import { POLICY_LOSS } from './_kernels/names.js';
+import { STAT } from './_kernels/policy-loss-math.js';
+import { aggregateLoss } from './aggregate-loss.js';
+import { entropyFromLogits } from './entropy-from-logits.js';
+import { klPenalty } from './kl-penalty.js';
 import { policyLoss } from './policy-loss.js';
 import { readPolicyLossMetrics } from './read-policy-loss-metrics.js';
 import { tokenLogProbs } from './token-log-probs.js';
@@ -14,6 +22,7 @@ import {
   checkLogitsCase,
   checkPolicyCase,
   fixtureCases,
+  mismatch,
   readAll,
   type KlCase,
   type LogitsCase,
@@ -61,20 +70,85 @@ describe.skipIf(!setup.ok)(title, () => {
     expect(failures).toEqual([]);
   });
 
-  it('fused: bad inputs give NaN without a sync, an empty mask gives 0, metrics read in one transfer', async () => {
+  it('refuses the default value check in Node (no synchronous read), naming the way out', async () => {
     await activate({ name: 'webgpu fused', backend: 'webgpu', fused: true });
+    const x = tf.tensor2d([[-1, -0.5]]);
+    const why = /option 'validate' \(on by default\) checks the values with one synchronous read, which tfjs's webgpu backend cannot do here .*pass \{ validate: false \}/;
+    expect(() => policyLoss({ logProbs: x, oldLogProbs: x, advantages: tf.tensor1d([1]), mask: tf.ones([1, 2]) })).toThrow(new RegExp(`^policyLoss: ${why.source}`));
+    expect(() => tokenLogProbs(x, tf.tensor1d([0], 'int32'))).toThrow(new RegExp(`^tokenLogProbs: ${why.source}`));
+    expect(() => entropyFromLogits(x)).toThrow(new RegExp(`^entropyFromLogits: ${why.source}`));
+    expect(() => klPenalty(x, x, 'k3')).toThrow(new RegExp(`^klPenalty: ${why.source}`));
+    expect(() => aggregateLoss(x, tf.ones([1, 2]), 'token-mean')).toThrow(new RegExp(`^aggregateLoss: ${why.source}`));
+    expect(() => policyLoss({ logProbs: x, oldLogProbs: x, advantages: tf.tensor1d([1]), mask: tf.ones([1, 2]) }, { validate: true })).toThrow(TypeError);
+  });
+
+  it('fused, validate: false: bad inputs give NaN (loss and whole gradient) without a sync, an empty mask gives 0, metrics read in one transfer', async () => {
+    await activate({ name: 'webgpu fused', backend: 'webgpu', fused: true });
+    const off = { validate: false };
     const lp = tf.tensor2d([[-1, NaN], [-2, -0.1]]);
     const t = { oldLogProbs: tf.tensor2d([[-1.1, -0.5], [-1.5, -0.1]]), advantages: tf.tensor1d([1, -1]) };
-    const bad = policyLoss({ ...t, logProbs: lp, mask: tf.ones([2, 2]) });
-    const masked = policyLoss({ ...t, logProbs: lp, mask: tf.tensor2d([[1, 0], [1, 1]]) });
-    const empty = policyLoss({ ...t, logProbs: lp, mask: tf.zeros([2, 2]) });
-    const [b, m, e] = await readAll([bad.loss, masked.loss, empty.loss]);
+    const bad = policyLoss({ ...t, logProbs: lp, mask: tf.ones([2, 2]) }, off);
+    const masked = policyLoss({ ...t, logProbs: lp, mask: tf.tensor2d([[1, 0], [1, 1]]) }, off);
+    const empty = policyLoss({ ...t, logProbs: lp, mask: tf.zeros([2, 2]) }, off);
+    const badGrad = tf.grad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x, mask: tf.ones([2, 2]) }, off).loss)(lp);
+    const [b, m, e, g] = await readAll([bad.loss, masked.loss, empty.loss, badGrad]);
     expect(Number.isNaN((b as Float32Array)[0])).toBe(true);
     expect(Number.isFinite((m as Float32Array)[0])).toBe(true);
     expect((e as Float32Array)[0]).toBe(0);
+    expect(Array.from(g as Float32Array).every(Number.isNaN)).toBe(true);
     expect(await readPolicyLossMetrics(empty.metrics)).toEqual({ clipFraction: 0, clipFractionLower: 0, approxKl: 0, tokens: 0, emptyMask: true });
-    const [nanRow] = await readAll([tokenLogProbs(tf.tensor2d([[0, 1], [NaN, 0]]), tf.tensor1d([0, 5], 'int32'))]);
-    expect(Array.from(nanRow as Float32Array).map(Number.isNaN)).toEqual([false, true]);
+    const z = tf.tensor2d([[0, 1], [NaN, 0], [0, 1], [1, 0]]);
+    // a NaN logit, an id out of range, and a float id 0.5 that must not become 0: NaN rows
+    const [nanRow] = await readAll([tokenLogProbs(z, tf.tensor1d([0, 0, 5, 0], 'int32'), off)]);
+    expect(Array.from(nanRow as Float32Array).map(Number.isNaN)).toEqual([false, true, true, false]);
+    const [floatIds, floatGrad] = await readAll([
+      tokenLogProbs(z, tf.tensor1d([0, 1, 1, 0.5]), off),
+      tf.grad((x: tf.Tensor) => tf.sum(tokenLogProbs(x, tf.tensor1d([0, 1, 1, 0.5]), off)))(z),
+    ]);
+    expect(Array.from(floatIds as Float32Array).map(Number.isNaN)).toEqual([false, true, false, true]);
+    expect(Array.from(floatGrad as Float32Array).map(Number.isNaN)).toEqual([false, false, true, true, false, false, true, true]);
+  });
+
+  it('fused, validate: false: the float64 edges fit float32 or come out non-finite, never as a plausible number', async () => {
+    await activate({ name: 'webgpu fused', backend: 'webgpu', fused: true });
+    const off = { validate: false };
+    const failures: string[] = [];
+    for (const c of overflowCases<OverflowPolicyCase>('policyLoss')) {
+      const t = { oldLogProbs: tf.tensor2d(c.oldLogProbs, c.shape), advantages: tf.tensor(c.advantages, c.advantagesShape), mask: tf.tensor2d(c.mask, c.shape) };
+      const lp = tf.tensor2d(c.logProbs, c.shape);
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, { ...c.options, ...off }).loss)(lp);
+      const [loss, g] = (await readAll([value, grad])) as [Float32Array, Float32Array];
+      tf.dispose([lp, ...Object.values(t)]);
+      if (c.overflows.float32) {
+        if ([loss[0] as number, ...g].every(Number.isFinite)) failures.push(`${c.id}: finite loss ${loss[0]} and gradient`);
+        continue;
+      }
+      const e = c.expected as NonNullable<OverflowPolicyCase['expected']>;
+      const problem = [mismatch('loss', loss, [e.loss], TOL), mismatch('grad', g, e.gradLogProbs, TOL)].filter((x) => x !== null);
+      if (problem.length > 0) failures.push(`${c.id}: ${problem.join('; ')}`);
+    }
+    for (const c of overflowCases<OverflowKlCase>('kl')) {
+      const [v] = (await readAll([klPenalty(tf.tensor1d(c.logProbs), tf.tensor1d(c.refLogProbs), c.estimator, { ...c.options, ...off })])) as [Float32Array];
+      if (c.overflows.float32 !== !Array.from(v).every(Number.isFinite)) failures.push(`${c.id}: ${Array.from(v).join(', ')}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('fused: the stats count bad inputs and overflowing gradients (what validate: true reads in a browser)', async () => {
+    await activate({ name: 'webgpu fused', backend: 'webgpu', fused: true });
+    const run = (lp: number[], old: number[], adv: number[], options: PolicyLossOptions) =>
+      tf.engine().runKernel(
+        POLICY_LOSS,
+        { logProbs: tf.tensor2d(lp, [1, lp.length]), oldLogProbs: tf.tensor2d(old, [1, old.length]), advantages: tf.tensor1d(adv), mask: tf.ones([1, lp.length]) },
+        { fn: 'policyLoss', options: resolvePolicyLossOptions(options) as never, needGrad: true },
+      ) as tf.Tensor[];
+    const [bad, w1] = run([-1, NaN, -2], [-1, -1, -1], [1], {}) as [tf.Tensor, tf.Tensor];
+    const [over, w2] = run([-1e-3], [-1.001], [3e38], { loss: 'cispo' }) as [tf.Tensor, tf.Tensor];
+    const [b, o] = (await readAll([bad, over])) as [Float32Array, Float32Array];
+    tf.dispose([w1, w2]);
+    expect([Number.isNaN(b[STAT.loss]), b[STAT.bad], b[STAT.overflow]]).toEqual([true, 1, 0]);
+    expect(Math.abs((o[STAT.loss] as number) / 3.6e35 - 1)).toBeLessThan(1e-5);
+    expect([o[STAT.bad], o[STAT.overflow]]).toEqual([0, 1]);
   });
 
   it('fused: leaks no tensors across forward and backward', async () => {
@@ -83,7 +157,7 @@ describe.skipIf(!setup.ok)(title, () => {
     const lp = tf.tensor2d(c.logProbs, c.shape);
     const t = { oldLogProbs: tf.tensor2d(c.oldLogProbs, c.shape), advantages: tf.tensor(c.advantages, c.advantagesShape), mask: tf.tensor2d(c.mask, c.shape) };
     const before = tf.memory().numTensors;
-    const [g] = await readAll([tf.grad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }).loss)(lp)]);
+    const [g] = await readAll([tf.grad((x: tf.Tensor) => policyLoss({ ...t, logProbs: x }, { validate: false }).loss)(lp)]);
     expect((g as Float32Array).length).toBe(lp.size);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([lp, ...Object.values(t)]);

@@ -6,6 +6,7 @@
  * @internal
  * @module
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { DataType, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ResolvedPolicyLossOptions } from '../../types.js';
 import { entropyRows, logSoftmaxGatherRows, scaleRows, scaleRowsInPlace } from './logits-math.js';
@@ -92,6 +93,18 @@ function wasmIo(backend: WasmBackend): HostIo {
       return { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype };
     },
   };
+}
+
+/**
+ * A view of `t`'s values in the active backend's memory, without a copy, when that backend is
+ * cpu or wasm (a wasm view is valid until the next allocation); null on other backends.
+ * @internal
+ */
+export function hostView(t: TensorInfo): Typed | null {
+  const name = tf.getBackend();
+  if (name === 'cpu') return cpuIo(tf.backend() as unknown as CpuBackend).view(t);
+  if (name === 'wasm') return wasmIo(tf.backend() as unknown as WasmBackend).view(t);
+  return null;
 }
 
 /** Runs `body`, freeing `outputs` if it throws. */

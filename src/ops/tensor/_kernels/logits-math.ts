@@ -22,6 +22,17 @@ function badLogit(fn: string, z: Float32Array, base: number, n: number, V: numbe
   throw new RangeError(`${fn}: logits row ${n} of the flattened [N, V] has no finite value`);
 }
 
+/**
+ * Throws the RangeError for a log-probability that overflowed float32 although its logit is
+ * finite (`logits[n, id] - max` below -3.4e38). -Infinity from a -Infinity logit is log 0, not this.
+ * @internal
+ */
+export function logProbOverflow(fn: string, n: number, id: number, chosen: number, max: number): never {
+  throw new RangeError(
+    `${fn}: the log-probability of row ${n} overflowed to -Infinity (logits[${n}, ${id}] = ${String(chosen)}, row maximum ${String(max)}); the logits are too far apart for float32`,
+  );
+}
+
 /** The maximum of row `n`, checking that it holds no NaN / +Infinity and a finite value. */
 function rowMax(fn: string, z: Float32Array, base: number, n: number, V: number): number {
   let m = -Infinity;
@@ -40,7 +51,8 @@ function rowMax(fn: string, z: Float32Array, base: number, n: number, V: number)
  * With `grad`, also writes `grad[n, v] = [v == ids[n]] - softmax(z[n, :])[v]`, the gradient
  * of `out[n]` w.r.t. the row.
  *
- * @throws RangeError naming the position of an id outside [0, V), or of a NaN / +Infinity logit.
+ * @throws RangeError naming the position of an id outside [0, V), of a NaN / +Infinity logit,
+ *   or of a log-probability that overflows float32.
  * @internal
  */
 export function logSoftmaxGatherRows(
@@ -71,7 +83,10 @@ export function logSoftmaxGatherRows(
       }
     }
     const id = ids[n] as number;
-    out[n] = (z[base + id] as number) - m - Math.log(s);
+    const chosen = z[base + id] as number;
+    const v = chosen - m - Math.log(s);
+    if (Math.fround(v) === -Infinity && chosen !== -Infinity) logProbOverflow(fn, n, id, chosen, m);
+    out[n] = v;
     if (grad !== null) {
       const inv = -1 / s;
       for (let v = base, end = base + V; v < end; v++) grad[v] = (grad[v] as number) * inv;
@@ -111,6 +126,36 @@ export function entropyRows(fn: string, z: Float32Array, N: number, V: number, o
       }
     }
   }
+}
+
+/**
+ * The RangeError for token id `id` at (flattened) position `n` unless it is an integer in
+ * [0, V); null when it is one. @internal
+ */
+export function badIdError(fn: string, n: number, id: number, V: number): RangeError | null {
+  if (Number.isInteger(id) && id >= 0 && id < V) return null;
+  return new RangeError(`${fn}: ids[${n}] (flattened) is ${String(id)}, expected an integer in [0, ${V}) (V = logits.shape[-1])`);
+}
+
+/**
+ * Throws what the kernels throw for the first bad input of a logits op, read back to the host:
+ * an id that is not an integer in [0, V) (`ids` as given, float ids included), a NaN /
+ * +Infinity logit, a row without a finite logit, or a log-probability that overflows float32.
+ * Returns when there is none.
+ * @internal
+ */
+export function throwFirstBadLogits(fn: string, kind: 'logp' | 'entropy', z: Float32Array, ids: ArrayLike<number> | null, N: number, V: number): void {
+  const out = new Float32Array(N);
+  if (ids === null) {
+    entropyRows(fn, z, N, V, out, null);
+    return;
+  }
+  for (let n = 0; n < N; n++) {
+    const error = badIdError(fn, n, ids[n] as number, V);
+    if (error !== null) throw error;
+  }
+  if (kind === 'logp') logSoftmaxGatherRows(fn, z, Int32Array.from(ids), N, V, out, null);
+  else entropyRows(fn, z, N, V, out, null);
 }
 
 /** `x[n, :] *= dy[n]` in place, for the rows of `x` ([N, V], flat). @internal */

@@ -9,6 +9,8 @@
  * @module
  */
 import type { ResolvedPolicyLossOptions } from '../../types.js';
+import { policyOverflowHint } from '../../arrays/_check.js';
+import { policyLossArray } from '../../arrays/policy-loss-array.js';
 import { fastExp } from './fast-exp.js';
 
 /** Positions in the stats vector of the policy-loss kernels. @internal */
@@ -20,10 +22,17 @@ export const STAT = {
   tokens: 4,
   /** Count of valid tokens with a non-finite input plus mask values other than 0/1 (GPU kernels; the CPU ones throw). */
   bad: 5,
+  /** Count of valid tokens whose gradient is not finite in float32 (GPU kernels; the CPU ones throw). */
+  overflow: 6,
 } as const;
 
 /** Length of the stats vector. @internal */
-export const STAT_COUNT = 6;
+export const STAT_COUNT = 7;
+
+/** Magnitudes from here on round to ±Infinity in float32 (halfway between FLT_MAX and 2^128). @internal */
+export const F32_INFINITE_FROM = 3.4028235677973366e38;
+
+const STAT_NAMES = ['loss', 'clipFraction', 'clipFractionLower', 'approxKl', 'tokens'] as const;
 
 /** The inputs of {@link policyLossRows}, flat and row-major. @internal */
 export interface PolicyLossArrays {
@@ -36,9 +45,65 @@ export interface PolicyLossArrays {
   readonly T: number;
 }
 
-/** Names `name[b, t] (flat index k)`. */
+/** Names `name[b, t] (flat index k)` (`name` may be empty). */
 function at(name: string, k: number, T: number): string {
   return `${name}[${Math.floor(k / T)}, ${k % T}] (flat index ${k})`;
+}
+
+/** `v` as float32 would hold it: NaN or ±Infinity when it does not fit. */
+function asFloat32(v: number): number {
+  return Math.fround(v);
+}
+
+/** Throws the RangeError for a gradient value that does not fit float32. */
+function gradOverflow(fn: string, k: number, T: number, v: number, o: ResolvedPolicyLossOptions): never {
+  const shown = Number.isNaN(v) ? 'NaN' : String(asFloat32(v));
+  throw new RangeError(`${fn}: the gradient w.r.t. logProbs overflowed to ${shown} at ${at('', k, T)} (float32); ${policyOverflowHint(o)}`);
+}
+
+/** `v`, the gradient at flat index `k`, unless it does not fit float32 (then a RangeError). */
+function checkedGrad(fn: string, v: number, k: number, T: number, o: ResolvedPolicyLossOptions): number {
+  if (!(v < F32_INFINITE_FROM && v > -F32_INFINITE_FROM)) gradOverflow(fn, k, T, v, o);
+  return v;
+}
+
+/**
+ * Throws the RangeError for stats whose loss or metrics do not fit float32 (an overflow of
+ * finite inputs), naming the per-token loss that overflowed where there is one, or for a
+ * gradient that does not (`stats[STAT.overflow]`, counted by the GPU kernels). Reads the
+ * inputs (`a`); returns when nothing is wrong.
+ * @internal
+ */
+export function throwPolicyOverflow(fn: string, a: PolicyLossArrays, o: ResolvedPolicyLossOptions, stats: ArrayLike<number>): void {
+  const { B, T } = a;
+  for (const [i, name] of STAT_NAMES.entries()) {
+    const v = asFloat32(stats[i] as number);
+    if (v - v === 0) continue;
+    if (name !== 'loss') throw new RangeError(`${fn}: metric '${name}' overflowed to ${String(v)}; check the scale of the log-probs`);
+    let first = '';
+    try {
+      const { perToken } = policyLossArray(
+        { logProbs: a.logProbs, oldLogProbs: a.oldLogProbs, advantages: a.advantages, mask: a.mask, shape: [B, T] },
+        o,
+      );
+      for (let k = 0; k < perToken.length; k++) {
+        const L = perToken[k] as number;
+        if (!(Math.abs(L) < F32_INFINITE_FROM)) {
+          first = ` (the per-token loss at ${at('', k, T)} is ${String(L)}, beyond float32)`;
+          break;
+        }
+      }
+    } catch {
+      // float64 overflows too: nothing more to name
+    }
+    throw new RangeError(`${fn}: the loss overflowed to ${String(v)}${first}; ${policyOverflowHint(o)}`);
+  }
+  const overflow = stats[STAT.overflow] as number;
+  if (overflow > 0) {
+    // the float64 host kernel names the position where it overflows too
+    policyLossRows(fn, a, o, new Float32Array(B * T));
+    throw new RangeError(`${fn}: the gradient w.r.t. logProbs overflowed in float32 at ${String(overflow)} valid token(s); ${policyOverflowHint(o)}`);
+  }
 }
 
 /** Throws the RangeError for the first non-finite input at a valid position, or a mask value other than 0/1. @internal */
@@ -144,7 +209,8 @@ interface Acc {
  * (0 at masked positions). Returns the stats vector (see {@link STAT}).
  *
  * @throws RangeError naming the position of a mask value other than 0/1 or of a NaN /
- *   infinite input at a valid position.
+ *   infinite input at a valid position, or when the loss, a metric or a gradient value does
+ *   not fit float32.
  * @internal
  */
 export function policyLossRows(
@@ -179,6 +245,10 @@ export function policyLossRows(
     stats[STAT.clipFractionLower] = acc.lower / tokens;
     stats[STAT.approxKl] = acc.kl / tokens;
   }
+  // an overflow of finite inputs (a huge ratio without its clamp) is an error, never returned
+  if (!(Math.abs(acc.loss) < F32_INFINITE_FROM && Math.abs(stats[STAT.approxKl] as number) < F32_INFINITE_FROM)) {
+    throwPolicyOverflow(fn, a, o, stats);
+  }
   return stats;
 }
 
@@ -202,7 +272,7 @@ function row(
     case 'cispo':
       return cispoRow(fn, a, o, b, start, perToken, w, grad, acc);
     case 'reinforce':
-      return reinforceRow(fn, a, b, start, perToken, w, grad, acc);
+      return reinforceRow(fn, a, o, b, start, perToken, w, grad, acc);
     case 'sapo':
       return sapoRow(fn, a, o, b, start, perToken, w, grad, acc);
   }
@@ -268,7 +338,7 @@ function ppoRow(
     }
     sum += L;
     kl -= d;
-    if (grad !== null) grad[k] = g * w;
+    if (grad !== null) grad[k] = checkedGrad(fn, g * w, k, T, o);
   }
   acc.clipped += clipped;
   acc.lower += lower;
@@ -342,7 +412,7 @@ function gspoRow(
     }
     sum += L;
     kl -= (lp[k] as number) - (old[k] as number);
-    if (grad !== null) grad[k] = g * w;
+    if (grad !== null) grad[k] = checkedGrad(fn, g * w, k, T, o);
   }
   acc.clipped += clipped;
   acc.lower += lower;
@@ -392,7 +462,7 @@ function cispoRow(
     const g = -wt * A;
     sum += g * l;
     kl -= d;
-    if (grad !== null) grad[k] = g * w;
+    if (grad !== null) grad[k] = checkedGrad(fn, g * w, k, T, o);
   }
   acc.clipped += clipped;
   acc.kl += kl;
@@ -402,6 +472,7 @@ function cispoRow(
 function reinforceRow(
   fn: string,
   a: PolicyLossArrays,
+  o: ResolvedPolicyLossOptions,
   b: number,
   start: number,
   perToken: boolean,
@@ -425,7 +496,7 @@ function reinforceRow(
     if (chk - chk !== 0) throwFirstBadInput(fn, a);
     sum -= A * l;
     kl -= delta;
-    if (grad !== null) grad[k] = -A * w;
+    if (grad !== null) grad[k] = checkedGrad(fn, -A * w, k, T, o);
   }
   acc.kl += kl;
   return sum;
@@ -479,7 +550,9 @@ function sapoRow(
     }
     sum += (-A * s * 4) / tau;
     kl -= d;
-    if (grad !== null) grad[k] = -A * 4 * s * (1 - s) * r * live * w;
+    // sigma (1 - sigma) rho -> 0 as rho -> Infinity: no 0 * Infinity past exp's range
+    const s1 = 1 - s;
+    if (grad !== null) grad[k] = checkedGrad(fn, s1 === 0 ? 0 : -A * 4 * s * s1 * r * live * w, k, T, o);
   }
   acc.kl += kl;
   return sum;

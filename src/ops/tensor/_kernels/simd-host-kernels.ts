@@ -97,6 +97,8 @@ function forwardRow(k: SimdLogits, kind: 'logp' | 'entropy', p: number, V: numbe
   if (kind === 'logp') {
     const logS = Math.log(k.sumExp(p, V, m));
     info[o] = zId - m - logS;
+    // -Infinity from a finite logit: an overflow (the JavaScript kernel names it)
+    if (info[o] === -Infinity && zId !== -Infinity) return false;
     info[o + 2] = logS;
     info[o + 3] = 0;
   } else {

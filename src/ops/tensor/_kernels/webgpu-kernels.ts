@@ -235,21 +235,25 @@ fn srlTokenLoss(lpv : f32, delta : f32, a : f32, logr : f32, live : f32) -> SrlT
     var w = min(r, uniforms.hi);
     if (uniforms.cispoTwoSided != 0) { w = clamp(r, uniforms.lo, uniforms.hi); }
     o.g = -w * a;
-    o.L = o.g * lpv;
+    // where -w A overflows float32 the loss itself may fit: then A logp first
+    o.L = select(-w * (a * lpv), o.g * lpv, srlFinite(o.g));
     o.clipped = select(0.0, 1.0, w != r);
   } else if (kind == 3) {
     o.g = -a;
     o.L = o.g * lpv;
     o.kl = -delta;
   } else {
-    let r = exp(d);
+    // past rho = e^80 sigma is 1 and sigma (1 - sigma) rho is 0 in float32: rho stays finite,
+    // since WGSL may assume there are no infinities (0 * Infinity would be NaN anyway)
+    let r = exp(min(d, 80.0));
     o.kl = -d;
     let tau = select(uniforms.tauNeg, uniforms.tauPos, a > 0.0);
     let x = tau * (r - 1.0);
     let s = 1.0 / (1.0 + exp(-x));
-    let sn = 1.0 / (1.0 + exp(x));
+    // sigma(x) sigma(-x) = e^-|x| / (1 + e^-|x|)^2: no overflow for any x
+    let e = exp(-abs(x));
     o.L = -a * s * 4.0 / tau;
-    o.g = -a * 4.0 * s * sn * r * liveT;
+    o.g = -a * 4.0 * (e / ((1.0 + e) * (1.0 + e))) * r * liveT;
   }
   return o;
 }
@@ -333,13 +337,14 @@ function rowWeightsProgram(B: number): Program {
   }`);
 }
 
-/** Per row: (weight * sum L, clipped, lower, kl). */
+/** Per row: (weight * sum L, clipped, lower, kl, tokens whose weighted gradient is not finite). */
 function rowLossProgram(B: number): Program {
-  return perRow('srlPolicyLoss', B, B * 4, ['lp', 'old', 'adv', 'mask', 'weights'], POLICY_UNIFORMS, 4, `
+  return perRow('srlPolicyLoss', B, B * 5, ['lp', 'old', 'adv', 'mask', 'weights'], POLICY_UNIFORMS, 5, `
   var sl = 0.0;
   var sc = 0.0;
   var slow = 0.0;
   var skl = 0.0;
+  var sgo = 0.0;
   var w = 0.0;
   if (row < uniforms.B) {
     w = weights[row * 4];
@@ -354,37 +359,43 @@ function rowLossProgram(B: number): Program {
       sc = sc + o.clipped;
       slow = slow + o.lower;
       skl = skl + o.kl;
+      sgo = sgo + select(0.0, 1.0, !srlFinite(w * o.g));
     }
   }
   sl = srlSum0(sl, lid);
   sc = srlSum1(sc, lid);
   slow = srlSum2(slow, lid);
   skl = srlSum3(skl, lid);
+  sgo = srlSum4(sgo, lid);
   if (lid == 0 && row < uniforms.B) {
-    result[row * 4] = w * sl;
-    result[row * 4 + 1] = sc;
-    result[row * 4 + 2] = slow;
-    result[row * 4 + 3] = skl;
+    result[row * 5] = w * sl;
+    result[row * 5 + 1] = sc;
+    result[row * 5 + 2] = slow;
+    result[row * 5 + 3] = skl;
+    result[row * 5 + 4] = sgo;
   }`, TOKEN_LOSS);
 }
 
 /** One workgroup: the stats vector from the rows' partial sums and the totals. */
 function finalProgram(): Program {
-  return perRow('srlPolicyFinal', 1, STAT_COUNT, ['rowLoss', 'weights'], 'B : i32,', 4, `
+  return perRow('srlPolicyFinal', 1, STAT_COUNT, ['rowLoss', 'weights'], 'B : i32,', 5, `
   var sl = 0.0;
   var sc = 0.0;
   var slow = 0.0;
   var skl = 0.0;
+  var sgo = 0.0;
   for (var b = lid; b < uniforms.B; b = b + ${WG}) {
-    sl = sl + rowLoss[b * 4];
-    sc = sc + rowLoss[b * 4 + 1];
-    slow = slow + rowLoss[b * 4 + 2];
-    skl = skl + rowLoss[b * 4 + 3];
+    sl = sl + rowLoss[b * 5];
+    sc = sc + rowLoss[b * 5 + 1];
+    slow = slow + rowLoss[b * 5 + 2];
+    skl = skl + rowLoss[b * 5 + 3];
+    sgo = sgo + rowLoss[b * 5 + 4];
   }
   sl = srlSum0(sl, lid);
   sc = srlSum1(sc, lid);
   slow = srlSum2(slow, lid);
   skl = srlSum3(skl, lid);
+  sgo = srlSum4(sgo, lid);
   if (lid == 0) {
     let tokens = weights[uniforms.B * 4];
     let inv = select(0.0, 1.0 / tokens, tokens > 0.0);
@@ -395,6 +406,7 @@ function finalProgram(): Program {
     result[3] = skl * inv;
     result[4] = tokens;
     result[5] = weights[uniforms.B * 4 + 2];
+    result[6] = sgo;
   }`);
 }
 
@@ -403,6 +415,8 @@ function policyGradProgram(B: number, T: number): Program {
   return elementwise('srlPolicyGrad', B * T, ['dy', 'lp', 'old', 'adv', 'mask', 'weights'], POLICY_UNIFORMS, `
   let k = index;
   let row = index / uniforms.T;
+  // a bad input anywhere (the loss is NaN): a NaN gradient, never a plausible one
+  if (weights[uniforms.B * 4 + 2] > 0.0) { setOutputAtIndex(index, uniforms.NAN); return; }
   let a = srlAdv(row, k);
   if (!srlValid(k, a)) { setOutputAtIndex(index, 0.0); return; }
   let o = srlTokenLoss(lp[k], lp[k] - old[k], a, weights[row * 4 + 1], weights[row * 4 + 2]);
@@ -445,12 +459,22 @@ const policyLossGradWebGpu: KernelFunc = ({ inputs, backend, attrs }) => {
 
 // ------------------------------------------------------------------ logits
 
-/** Per row: (value, max, log of the sum of exponentials, E[z - max], bad) at [n * 5 ...]. */
+/**
+ * Per row: (value, max, log of the sum of exponentials, E[z - max], bad) at [n * 5 ...]. A bad
+ * row (a NaN / +Infinity logit, no finite logit, an id outside [0, V), or a log-probability
+ * that overflows float32 from a finite logit) has the value NaN.
+ */
 function logitsRowsProgram(kind: 'logp' | 'entropy', N: number): Program {
   const idCheck = kind === 'logp' ? 'let id = ids[row]; if (id < 0 || id >= uniforms.V) { bad = 1.0; }' : '';
   const value =
     kind === 'logp'
-      ? 'select(uniforms.NAN, (z[row * uniforms.V + id] - m) - logS, bad == 0.0)'
+      ? `0.0;
+    if (bad == 0.0) {
+      let zid = z[row * uniforms.V + id];
+      v = (zid - m) - logS;
+      if (srlFinite(zid) && !srlFinite(v)) { bad = 1.0; }
+    }
+    v = select(uniforms.NAN, v, bad == 0.0)`
       : 'select(uniforms.NAN, logS - ex, bad == 0.0)';
   return perRow(`srlLogits_${kind}`, N, N * 5, kind === 'logp' ? ['z', 'ids'] : ['z'], 'N : i32, V : i32,', 3, `
   var bad = 0.0;
@@ -480,7 +504,8 @@ function logitsRowsProgram(kind: 'logp' | 'entropy', N: number): Program {
     ${idCheck}
     let logS = log(se);
     let ex = sx / se;
-    result[row * 5] = ${value};
+    var v = ${value};
+    result[row * 5] = v;
     result[row * 5 + 1] = m;
     result[row * 5 + 2] = logS;
     result[row * 5 + 3] = ex;
@@ -501,6 +526,8 @@ function logitsGradProgram(kind: 'logp' | 'entropy', N: number, V: number): Prog
   return elementwise(`srlLogitsGrad_${kind}`, N * V, kind === 'logp' ? ['dy', 'z', 'rowInfo', 'ids'] : ['dy', 'z', 'rowInfo'], 'V : i32,', `
   let row = index / uniforms.V;
   let v = index - row * uniforms.V;
+  // a bad row (NaN value) gets a NaN gradient, never a plausible one
+  if (rowInfo[row * 5 + 4] != 0.0) { setOutputAtIndex(index, uniforms.NAN); return; }
   let x = z[index] - rowInfo[row * 5 + 1];
   ${body}`);
 }
