@@ -1,4 +1,5 @@
 import { closest } from 'fastest-levenshtein';
+import { describeType } from './describe.js';
 
 /**
  * The valid name nearest to `key` by edit distance (Levenshtein), for "did you mean"
@@ -26,4 +27,29 @@ export function assertKnownKeys(options: unknown, allowed: readonly string[], fn
     const hint = allowed.length > 0 ? ` (did you mean '${nearestName(key, allowed)}'?); valid options: ${allowed.join(', ')}` : '; it takes no options';
     throw new TypeError(`${fn}: unknown option '${key}' in '${arg}'${hint}`);
   }
+}
+
+/**
+ * An integer option in `[min, max]`, or `undefined` when not given: a wrong type is a
+ * `TypeError`, a value that is not an integer or is out of range a `RangeError`, both
+ * naming the function and the option.
+ * @internal
+ */
+export function intOption(value: unknown, fn: string, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${fn}: option '${name}' must be an integer, got ${describeType(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new RangeError(`${fn}: option '${name}' must be an integer ${range}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The option names of an options interface `T`, checked by the compiler: the object must
+ * list every key of `T` and nothing else, so the list cannot drift from the type.
+ * @internal
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof T]-?: true }): readonly string[] {
+  return Object.freeze(Object.keys(keys));
 }

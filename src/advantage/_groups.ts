@@ -1,4 +1,9 @@
+import { optionKeys } from '../_lib/options.js';
 import { describeType } from '../_lib/describe.js';
+import type { GroupBy } from './types.js';
+
+/** The keys of {@link GroupBy}. @internal */
+export const GROUP_BY_KEYS = optionKeys<GroupBy>({ groupSize: true, groupIds: true });
 
 /** Rewards after validation: NaN marks a missing reward. @internal */
 export interface ReadRewards {

@@ -1,6 +1,13 @@
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { contiguousGroups, readRewards, shown } from './_groups.js';
-import { filterGroups, resolveFilter, type DynamicSamplingOptions, type ResolvedFilter } from './dynamic-sampling-filter.js';
+import {
+  FILTER_OPTION_KEYS,
+  filterGroups,
+  resolveFilter,
+  type DynamicSamplingOptions,
+  type ResolvedFilter,
+} from './dynamic-sampling-filter.js';
 import type { RewardInput } from './types.js';
 
 /** Options of {@link DynamicBatcher}: the batch shape, the filter, and what to do with surplus. */
@@ -22,6 +29,16 @@ export interface DynamicBatcherOptions extends DynamicSamplingOptions {
    */
   readonly overflow?: 'drop' | 'carry' | undefined;
 }
+
+const OPTION_KEYS: readonly string[] = [
+  ...optionKeys<Omit<DynamicBatcherOptions, keyof DynamicSamplingOptions>>({
+    batchSize: true,
+    groupSize: true,
+    maxRounds: true,
+    overflow: true,
+  }),
+  ...FILTER_OPTION_KEYS,
+];
 
 /** A group kept by {@link DynamicBatcher}. */
 export interface KeptGroup<T> {
@@ -157,7 +174,8 @@ export class DynamicBatcher<T = undefined> {
   /**
    * Creates an empty batcher.
    * @param options - B, G, the filter (default: population std > 0) and the limits.
-   * @throws RangeError or TypeError naming the option that is not valid.
+   * @throws RangeError or TypeError naming the option that is not valid; TypeError for a key
+   *   that is not an option (naming the nearest one: `batchsize` -> `batchSize`).
    */
   constructor(options: DynamicBatcherOptions) {
     const fn = 'DynamicBatcher';
@@ -166,6 +184,7 @@ export class DynamicBatcher<T = undefined> {
         `${fn}: argument 'options' must be an object with 'batchSize' and 'groupSize', got ${describeType(options)}`,
       );
     }
+    assertKnownKeys(options, OPTION_KEYS, fn);
     for (const name of ['batchSize', 'groupSize'] as const) {
       const v: unknown = options[name];
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
@@ -184,7 +203,7 @@ export class DynamicBatcher<T = undefined> {
     this.groupSize = options.groupSize;
     this.maxRounds = maxRounds;
     this.overflow = overflow;
-    this.filter = resolveFilter(options, fn);
+    this.filter = resolveFilter(options, fn, OPTION_KEYS);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { contiguousGroups, readRewards, shown, type ReadRewards } from './_groups.js';
 import { moments, stdOf } from './_stats.js';
 import type { RewardInput, StdConvention } from './types.js';
@@ -28,6 +29,15 @@ export interface DynamicSamplingOptions {
   readonly keepSingletons?: boolean | undefined;
 }
 
+/** The keys of {@link DynamicSamplingOptions}. @internal */
+export const FILTER_OPTION_KEYS = optionKeys<DynamicSamplingOptions>({
+  minStd: true,
+  std: true,
+  rule: true,
+  range: true,
+  keepSingletons: true,
+});
+
 /** Which groups {@link dynamicSamplingFilter} keeps. */
 export interface DynamicSamplingResult {
   /** One decision per group, in group order. */
@@ -53,9 +63,14 @@ export interface ResolvedFilter {
   readonly keepSingletons: boolean;
 }
 
-/** Checks the filter options and applies the defaults. @internal */
-export function resolveFilter(options: DynamicSamplingOptions | undefined, fn: string): ResolvedFilter {
+/**
+ * Checks the filter options and applies the defaults; `allowed` is every key the
+ * caller takes (the filter's and its own).
+ * @internal
+ */
+export function resolveFilter(options: DynamicSamplingOptions | undefined, fn: string, allowed: readonly string[]): ResolvedFilter {
   assertOptions(options, fn);
+  assertKnownKeys(options, allowed, fn);
   const o = options ?? {};
   const rule = o.rule ?? 'std';
   if (rule !== 'std' && rule !== 'range') {
@@ -138,7 +153,8 @@ export function filterGroups(
  * @param groupSize - G, the number of rollouts per group; must divide the number of rewards.
  * @param options - The rule and its threshold.
  * @returns The decision per group and the indices of what is kept.
- * @throws TypeError or RangeError naming the argument for bad rewards, group size or options.
+ * @throws TypeError or RangeError naming the argument for bad rewards, group size or options;
+ *   TypeError for a key of `options` that is not an option (naming the nearest: `minstd` -> `minStd`).
  * @example
  * ```ts
  * import { dynamicSamplingFilter } from 'srl-kit/advantage';
@@ -159,6 +175,6 @@ export function dynamicSamplingFilter(
   const fn = 'dynamicSamplingFilter';
   const read = readRewards(rewards, fn);
   contiguousGroups(read.values.length, groupSize, fn, 'groupSize');
-  const f = resolveFilter(options, fn);
+  const f = resolveFilter(options, fn, FILTER_OPTION_KEYS);
   return filterGroups(read, groupSize, f, fn);
 }

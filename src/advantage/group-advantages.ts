@@ -1,4 +1,5 @@
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { readLengths, readRewards, resolveGroups } from './_groups.js';
 import { moments, stdOf } from './_stats.js';
 import { advantagePresets, defaultAdvantageSettings } from './advantage-presets.js';
@@ -94,6 +95,23 @@ export interface GroupAdvantagesResult {
   readonly report: AdvantageReport;
 }
 
+const OPTION_KEYS = optionKeys<GroupAdvantagesOptions>({
+  groupSize: true,
+  groupIds: true,
+  estimator: true,
+  preset: true,
+  scale: true,
+  eps: true,
+  std: true,
+  singleton: true,
+  missing: true,
+  lengths: true,
+  whitenStd: true,
+  whitenEps: true,
+  whitenEpsMode: true,
+  clipRange: true,
+});
+
 const ESTIMATORS: readonly AdvantageEstimator[] = ['grpo', 'rloo', 'reinforce_baseline', 'opo', 'gpg'];
 const PRESETS: readonly AdvantagePreset[] = ['verl', 'trl', 'openrlhf'];
 
@@ -180,7 +198,8 @@ function divide(a: number, b: number): number {
  * @returns The advantages (a `Float64Array` in input order) and a report.
  * @throws TypeError naming the argument for a value of the wrong type
  *   (`rewards[2] must be a number, null or NaN`), a non-integer group id, an unknown
- *   option value, or `'opo'` without `lengths`.
+ *   option value, a key of `options` that is not an option (naming the nearest one:
+ *   `estimater` -> `estimator`), or `'opo'` without `lengths`.
  * @throws RangeError for an infinite reward (`rewards[7] is Infinity`), a `groupSize`
  *   that does not divide the number of rewards, `groupIds` or `lengths` of the wrong
  *   size, a negative length or epsilon, or rewards so large that a sum or a squared
@@ -204,6 +223,8 @@ export function groupAdvantages(rewards: RewardInput, options: GroupAdvantagesOp
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${FN}: argument 'options' must be an object with 'groupSize' or 'groupIds', got ${describeType(options)}`);
   }
+  // A misspelled option would run with the default: `estimater: 'rloo'` would run grpo.
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const o = options as unknown as Record<string, unknown>;
   const settings = resolveSettings(o);
   const { members } = resolveGroups(n, options, FN);

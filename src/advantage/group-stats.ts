@@ -1,5 +1,6 @@
 import { describeType } from '../_lib/describe.js';
-import { readRewards, resolveGroups } from './_groups.js';
+import { assertKnownKeys } from '../_lib/options.js';
+import { GROUP_BY_KEYS, readRewards, resolveGroups } from './_groups.js';
 import { moments, stdOf } from './_stats.js';
 import type { GroupBy, RewardInput } from './types.js';
 
@@ -38,7 +39,8 @@ export interface GroupStats {
  * @param rewards - One reward per rollout; `null` or `NaN` when missing.
  * @param options - `groupSize` or `groupIds`.
  * @returns One {@link GroupStats} per group.
- * @throws TypeError or RangeError as {@link groupAdvantages} does for bad rewards or grouping.
+ * @throws TypeError or RangeError as {@link groupAdvantages} does for bad rewards or grouping;
+ *   TypeError for a key of `options` other than `groupSize` and `groupIds` (naming the nearest).
  * @example
  * ```ts
  * import { groupStats } from 'srl-kit/advantage';
@@ -54,6 +56,7 @@ export function groupStats(rewards: RewardInput, options: GroupBy): GroupStats[]
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${FN}: argument 'options' must be an object with 'groupSize' or 'groupIds', got ${describeType(options)}`);
   }
+  assertKnownKeys(options, GROUP_BY_KEYS, FN);
   const { members, ids } = resolveGroups(read.values.length, options, FN);
   return members.map((group, g) => {
     const r = group.filter((i) => read.present[i] === 1).map((i) => read.values[i] as number);

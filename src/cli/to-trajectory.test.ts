@@ -28,3 +28,19 @@ describe('toTrajectory', () => {
     expect(() => toTrajectory({ foo: 1 }, 'auto', 'in.jsonl record 3')).toThrow(/^in\.jsonl record 3, \$: expected a trajectory record/);
   });
 });
+
+describe('toTrajectory: Anthropic records', () => {
+  const messages = [
+    { role: 'user', content: 'List the files.' },
+    { role: 'assistant', content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', id: 't1', name: 'bash', input: { command: 'ls' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'a.txt' }] },
+  ];
+  it('keeps a top-level system prompt in the task', () => {
+    const t = toTrajectory({ id: 'r1', system: 'You are careful.', messages }, 'auto', 'in.jsonl record 1') as { task: { role: string; content: string }[] };
+    expect(t.task[0]).toEqual({ role: 'system', content: 'You are careful.' });
+    expect(t.task[1]).toMatchObject({ role: 'user', content: 'List the files.' });
+  });
+  it('a system message inside messages is an error naming its path', () => {
+    expect(() => toTrajectory({ messages: [{ role: 'system', content: 'x' }, ...messages] }, 'anthropic', 'in.jsonl record 2')).toThrow(/\$\.messages\[0\]\.role/);
+  });
+});

@@ -112,8 +112,13 @@ export function toTrajectory(record: unknown, format: InputFormat, source: strin
       return solutionTrajectory(record, detected, source, id);
     case 'openai':
       return parseOpenAIMessages(messagesOf(record) ?? record, base);
-    case 'anthropic':
-      return parseAnthropicMessages(messagesOf(record) ?? record, base);
+    case 'anthropic': {
+      // A record's top-level `system` (the Messages API's place for it) is part of the task,
+      // and errors name paths in the record ($.messages[3]).
+      const messages = messagesOf(record);
+      if (isRecord(record) && messages !== undefined) return parseAnthropicMessages({ system: record['system'], messages }, base);
+      return parseAnthropicMessages(messages ?? record, base);
+    }
     case 'sweagent':
       return parseSweAgentTrajectory(record, base);
     case 'mini-swe-agent':

@@ -1,4 +1,4 @@
-import { splitTask, systemMessages, type StepPromptContext } from './template-context.js';
+import { assertContextKeys, splitTask, systemMessages, type StepPromptContext } from './template-context.js';
 import type { ChatMessage } from '../trajectory/types.js';
 
 /**
@@ -6,6 +6,9 @@ import type { ChatMessage } from '../trajectory/types.js';
  * (action, observation) rounds): the system prompt, then one user message with the
  * task, the previous rounds numbered as in the trajectory, and the instruction.
  * The target is the next action alone.
+ *
+ * A key of `context` that is not a field of {@link StepPromptContext} is a `TypeError`
+ * naming the nearest field.
  *
  * @example
  * ```ts
@@ -24,6 +27,7 @@ import type { ChatMessage } from '../trajectory/types.js';
  * ```
  */
 export function agentTemplate(context: StepPromptContext): ChatMessage[] {
+  assertContextKeys(context, 'agentTemplate');
   const { text } = splitTask(context.trajectory.task);
   const parts = [text];
   const { history, historyStart, stepIndex } = context;

@@ -1,5 +1,6 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ChatMessage, Step, Trajectory } from '../trajectory/types.js';
 import { assertTrajectory } from '../trajectory/validate-trajectory.js';
@@ -71,6 +72,21 @@ export interface BuildStepPromptsOptions {
   /** A name for the input in error messages (a file name). */
   readonly source?: string | undefined;
 }
+
+/** The keys of {@link BuildStepPromptsOptions}. @internal */
+export const BUILD_OPTION_KEYS = optionKeys<BuildStepPromptsOptions>({
+  template: true,
+  targets: true,
+  history: true,
+  hint: true,
+  systemPrompt: true,
+  instruction: true,
+  maxObservationLength: true,
+  maxPromptTokens: true,
+  countTokens: true,
+  overBudget: true,
+  source: true,
+});
 
 /** What `buildStepPrompts` records about each prompt in `meta.srl`. */
 export interface StepPromptInfo {
@@ -207,7 +223,8 @@ function checkMessages(messages: unknown, stepIndex: number, source: string | un
  * @returns One prompt per target step, in step order.
  * @throws TrajectoryError for an invalid trajectory, a custom template that returns no
  *   messages, or a prompt over budget even without history (`overBudget: 'error'`).
- * @throws TypeError for an invalid option.
+ * @throws TypeError for an invalid option, or a key of `options` that is not an option
+ *   (the message names the nearest one: `systemprompt` -> `systemPrompt`).
  * @example
  * ```ts
  * import { buildStepPrompts } from 'srl-kit';
@@ -223,6 +240,7 @@ function checkMessages(messages: unknown, stepIndex: number, source: string | un
  */
 export function buildStepPrompts(trajectory: Trajectory, options: BuildStepPromptsOptions = {}): StepPrompt[] {
   assertOptions(options, FN);
+  assertKnownKeys(options, BUILD_OPTION_KEYS, FN);
   const { source } = options;
   assertTrajectory(trajectory, source === undefined ? {} : { source });
   const r = resolveOptions(trajectory, options);

@@ -1,4 +1,4 @@
-import { splitTask, systemMessages, type StepPromptContext } from './template-context.js';
+import { assertContextKeys, splitTask, systemMessages, type StepPromptContext } from './template-context.js';
 import type { ChatMessage } from '../trajectory/types.js';
 
 /**
@@ -6,6 +6,9 @@ import type { ChatMessage } from '../trajectory/types.js';
  * prompt, then one user message with `Question:` and the task, `Solution:` and the
  * expert's previous steps (each step's action, one per line), the hint when asked
  * for, and the instruction.
+ *
+ * A key of `context` that is not a field of {@link StepPromptContext} is a `TypeError`
+ * naming the nearest field.
  *
  * @example
  * ```ts
@@ -24,6 +27,7 @@ import type { ChatMessage } from '../trajectory/types.js';
  * ```
  */
 export function mathTemplate(context: StepPromptContext): ChatMessage[] {
+  assertContextKeys(context, 'mathTemplate');
   const { text } = splitTask(context.trajectory.task);
   const solution = context.history.map((step) => step.action).join('\n');
   const parts = [`Question: ${text}`, solution === '' ? 'Solution:' : `Solution:\n${solution}`];

@@ -1,6 +1,7 @@
 import { Template } from '@huggingface/jinja';
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ChatMessage } from '../trajectory/types.js';
 
@@ -63,6 +64,16 @@ export interface RenderChatTemplateOptions {
 }
 
 const FN = 'renderChatTemplate';
+
+/** The keys of {@link RenderChatTemplateOptions}. @internal */
+export const RENDER_OPTION_KEYS = optionKeys<RenderChatTemplateOptions>({
+  addGenerationPrompt: true,
+  bosToken: true,
+  eosToken: true,
+  tools: true,
+  templateName: true,
+  extra: true,
+});
 
 /** Parsed templates by source: parsing costs several times more than rendering. */
 const templateCache = new Map<string, Template>();
@@ -184,6 +195,7 @@ function checkMessages(messages: unknown): asserts messages is readonly ChatMess
 
 function checkOptions(options: RenderChatTemplateOptions): void {
   assertOptions(options, FN);
+  assertKnownKeys(options, RENDER_OPTION_KEYS, FN);
   const { addGenerationPrompt, bosToken, eosToken, tools, templateName, extra } = options;
   if (addGenerationPrompt !== undefined && typeof addGenerationPrompt !== 'boolean') {
     throw new TypeError(`${FN}: option 'addGenerationPrompt' must be a boolean, got ${describeType(addGenerationPrompt)}`);
@@ -223,7 +235,9 @@ function checkOptions(options: RenderChatTemplateOptions): void {
  * @param chatTemplate - The Jinja source, or a parsed `tokenizer_config.json`.
  * @param options - Generation prompt, special tokens, tools and other template variables.
  * @returns The rendered text.
- * @throws TypeError when an argument or option has the wrong type, or the config has no usable template.
+ * @throws TypeError when an argument or option has the wrong type, `options` has a key that
+ *   is not an option (naming the nearest one; template variables go in `extra`), or the config
+ *   has no usable template.
  * @throws {@link TrajectoryError} when the template does not parse, or fails while rendering
  *   (including its own `raise_exception(...)`); the message quotes the Jinja error, kept as `cause`.
  * @example

@@ -1,7 +1,9 @@
+import { assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { handleRecordError, type OnError, type SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError, foundValue } from '../trajectory/trajectory-error.js';
 import type { Trajectory } from '../trajectory/types.js';
-import { buildStepPrompts, type BuildStepPromptsOptions } from './build-step-prompts.js';
+import { BUILD_OPTION_KEYS, buildStepPrompts, type BuildStepPromptsOptions } from './build-step-prompts.js';
 import type { StepPrompt } from './types.js';
 
 /** Options of {@link stepPromptStream}: those of `buildStepPrompts`, and an error policy. */
@@ -12,11 +14,16 @@ export interface StepPromptStreamOptions extends BuildStepPromptsOptions {
   readonly report?: SkipReport | undefined;
 }
 
+const STREAM_KEYS = optionKeys<Omit<StepPromptStreamOptions, keyof BuildStepPromptsOptions>>({ onError: true, report: true });
+const OPTION_KEYS: readonly string[] = [...BUILD_OPTION_KEYS, ...STREAM_KEYS];
+
 /**
  * {@link buildStepPrompts} over many trajectories, lazily: one trajectory is read
  * and turned into prompts at a time, so a dataset of any size streams through in
  * flat memory. Accepts any iterable or async iterable (e.g. `readJsonl(file)`).
- * Errors name the record (`record 17`) in their `source`.
+ * Errors name the record (`record 17`) in their `source`. Options are checked when
+ * the first prompt is asked for: a bad one, or a key that is not an option (naming the
+ * nearest one), is a `TypeError`, whatever `onError` says.
  *
  * @example
  * ```ts
@@ -36,6 +43,9 @@ export async function* stepPromptStream(
   trajectories: Iterable<Trajectory | unknown> | AsyncIterable<Trajectory | unknown>,
   options: StepPromptStreamOptions = {},
 ): AsyncGenerator<StepPrompt, void, undefined> {
+  const fn = 'stepPromptStream';
+  assertOptions(options, fn);
+  assertKnownKeys(options, OPTION_KEYS, fn);
   const { onError = 'throw', report, ...buildOptions } = options;
   if (onError !== 'throw' && onError !== 'skip') {
     throw new TypeError(`stepPromptStream: option 'onError' must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);

@@ -1,3 +1,4 @@
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import type { ChatMessage, Step, Trajectory } from '../trajectory/types.js';
 
 /**
@@ -25,6 +26,26 @@ export interface StepPromptContext {
  * {@link mathTemplate} and {@link agentTemplate}; pass your own to `buildStepPrompts`.
  */
 export type StepPromptTemplate = (context: StepPromptContext) => readonly ChatMessage[];
+
+const CONTEXT_KEYS = optionKeys<StepPromptContext>({
+  trajectory: true,
+  stepIndex: true,
+  history: true,
+  historyStart: true,
+  systemPrompt: true,
+  instruction: true,
+  hint: true,
+});
+
+/**
+ * Throws a `TypeError` naming the template `fn` when `context` has a key that is
+ * not a field of {@link StepPromptContext} (a misspelled `systemprompt` would
+ * otherwise give a system message with no content).
+ * @internal
+ */
+export function assertContextKeys(context: unknown, fn: string): void {
+  assertKnownKeys(context, CONTEXT_KEYS, fn, 'context');
+}
 
 /**
  * The task as text (a chat task: its non-system messages joined by blank lines) and

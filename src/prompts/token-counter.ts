@@ -1,9 +1,10 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ChatMessage } from '../trajectory/types.js';
 import { loadTokenizers } from './_load-tokenizers.js';
-import { renderChatTemplate, type RenderChatTemplateOptions, type TokenizerConfig } from './render-chat-template.js';
+import { RENDER_OPTION_KEYS, renderChatTemplate, type RenderChatTemplateOptions, type TokenizerConfig } from './render-chat-template.js';
 
 /** Counts the tokens of a text with one model's tokenizer. Synchronous once created. */
 export type TokenCounter = (text: string) => number;
@@ -29,6 +30,8 @@ export interface CreateTokenCounterOptions {
 }
 
 const FN = 'createTokenCounter';
+const OPTION_KEYS = optionKeys<CreateTokenCounterOptions>({ addSpecialTokens: true });
+const FILES_KEYS = optionKeys<TokenizerFiles>({ tokenizerJson: true, tokenizerConfig: true });
 
 function parseJson(text: string, label: string): unknown {
   try {
@@ -67,7 +70,8 @@ function isTokenizerFiles(value: object): value is TokenizerFiles {
  * @param tokenizer - The `tokenizer.json` (its text or the parsed object), or {@link TokenizerFiles}.
  * @param options - Whether to add the post-processor's special tokens.
  * @returns A synchronous function from text to number of tokens.
- * @throws TypeError when an argument has the wrong type.
+ * @throws TypeError when an argument has the wrong type, or `options` (or the
+ *   {@link TokenizerFiles} object) has a key it does not define (naming the nearest one).
  * @throws {@link TrajectoryError} when the JSON is malformed or the tokenizer cannot be built from it.
  * @throws Error saying `npm install @huggingface/tokenizers` when that package is missing.
  * @example
@@ -88,12 +92,15 @@ export async function createTokenCounter(
     );
   }
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const addSpecialTokens = options.addSpecialTokens ?? false;
   if (typeof addSpecialTokens !== 'boolean') {
     throw new TypeError(`${FN}: option 'addSpecialTokens' must be a boolean, got ${describeType(addSpecialTokens)}`);
   }
-  const files: TokenizerFiles =
-    typeof tokenizer !== 'string' && isTokenizerFiles(tokenizer) ? tokenizer : { tokenizerJson: tokenizer };
+  const isFiles = typeof tokenizer !== 'string' && isTokenizerFiles(tokenizer);
+  // { tokenizerJson, tokenizerConfg } would otherwise count without the config.
+  if (isFiles) assertKnownKeys(tokenizer, FILES_KEYS, FN, 'tokenizer');
+  const files: TokenizerFiles = isFiles ? tokenizer : { tokenizerJson: tokenizer };
   const json = toObject(files.tokenizerJson, 'tokenizer.json', 'tokenizerJson');
   const config = files.tokenizerConfig === undefined ? {} : toObject(files.tokenizerConfig, 'tokenizer_config.json', 'tokenizerConfig');
 
@@ -123,6 +130,11 @@ export interface CountChatTokensOptions extends RenderChatTemplateOptions {
   readonly chatTemplate?: string | TokenizerConfig | undefined;
 }
 
+const COUNT_OPTION_KEYS: readonly string[] = [
+  ...RENDER_OPTION_KEYS,
+  ...optionKeys<Omit<CountChatTokensOptions, keyof RenderChatTemplateOptions>>({ chatTemplate: true }),
+];
+
 /**
  * Counts the tokens of a chat. With `chatTemplate` it is exact: the tokens of the
  * rendered text ({@link renderChatTemplate}, same options). Without, it is the sum
@@ -135,7 +147,8 @@ export interface CountChatTokensOptions extends RenderChatTemplateOptions {
  * @param counter - A {@link TokenCounter} (from {@link createTokenCounter}).
  * @param options - The chat template and its render options.
  * @returns The number of tokens.
- * @throws TypeError when an argument has the wrong type.
+ * @throws TypeError when an argument has the wrong type, or `options` has a key that is not
+ *   an option (naming the nearest one).
  * @example
  * ```ts
  * import { countChatTokens, createTokenCounter } from 'srl-kit/prompts';
@@ -153,6 +166,7 @@ export function countChatTokens(
     throw new TypeError(`countChatTokens: argument 'counter' must be a function, got ${describeType(counter)}`);
   }
   assertOptions(options, 'countChatTokens');
+  assertKnownKeys(options, COUNT_OPTION_KEYS, 'countChatTokens');
   const { chatTemplate, ...renderOptions } = options;
   if (chatTemplate !== undefined) return counter(renderChatTemplate(messages, chatTemplate, renderOptions));
   if (!Array.isArray(messages)) {

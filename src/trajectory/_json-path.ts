@@ -105,3 +105,34 @@ export function readOptionalString(
   if (typeof value !== 'string') fail(where, pathKey(path, key), expected, value);
   return value;
 }
+
+/**
+ * How error messages list a format's roles: `"user" or "assistant"`,
+ * `"system", "user", "assistant" or "tool"`.
+ * @internal
+ */
+export function listRoles(roles: readonly string[]): string {
+  const quoted = roles.map((r) => JSON.stringify(r));
+  return quoted.length < 2 ? (quoted[0] ?? 'none') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * `msg.role`, which must be one of the roles the format defines (`roles`; `format`
+ * names the format in the message, `note` adds to it): a {@link TrajectoryError} at
+ * `path.role` otherwise (`expected a role of OpenAI chat messages ("system", ... or "function")`).
+ * @internal
+ */
+export function readRole(
+  msg: Record<string, unknown>,
+  where: Where,
+  path: string,
+  roles: readonly string[],
+  format: string,
+  note?: string,
+): string {
+  const role = readString(msg, 'role', where, path, 'a role string');
+  if (!roles.includes(role)) {
+    fail(where, pathKey(path, 'role'), `a role of ${format} (${listRoles(roles)})${note === undefined ? '' : `; ${note}`}`, role);
+  }
+  return role;
+}

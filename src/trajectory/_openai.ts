@@ -1,6 +1,6 @@
 import { pyStrip } from '../_lib/python-whitespace.js';
 import type { ChatEvent, TurnPart } from './_chat-steps.js';
-import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readString, type Where } from './_json-path.js';
+import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readRole, readString, type Where } from './_json-path.js';
 import type { ToolCall, ToolCallRenderer } from './render-tool-call.js';
 import { foundValue, TrajectoryError } from './trajectory-error.js';
 import type { ChatMessage } from './types.js';
@@ -192,8 +192,16 @@ export interface NormalizedChat {
 }
 
 /**
+ * The roles of OpenAI Chat Completions messages: `developer` is the newer models'
+ * `system`, `function` the result of a legacy `function_call`.
+ * @internal
+ */
+export const OPENAI_ROLES: readonly string[] = Object.freeze(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+/**
  * Splits OpenAI chat messages into the task (the messages before the first
- * assistant message, filtered by `taskRoles`) and events.
+ * assistant message, filtered by `taskRoles`) and events. A role outside `roles`
+ * (the format's, named `format` in the error) is a {@link TrajectoryError} at `$[i].role`.
  * @internal
  */
 export function normalizeOpenAIMessages(
@@ -202,6 +210,8 @@ export function normalizeOpenAIMessages(
   where: Where,
   render: ToolCallRenderer,
   taskRoles: readonly string[] | undefined,
+  roles: readonly string[],
+  format: string,
 ): NormalizedChat {
   const task: ChatMessage[] = [];
   const events: ChatEvent[] = [];
@@ -209,7 +219,7 @@ export function normalizeOpenAIMessages(
   messages.forEach((value, i) => {
     const path = pathIndex(base, i);
     const msg = readRecord(value, where, path, 'a message object {role, content}');
-    const role = readString(msg, 'role', where, path, 'a role string');
+    const role = readRole(msg, where, path, roles, format);
     if (role === 'assistant') started = true;
     if (!started) {
       const content = contentText(msg.content, where, pathKey(path, 'content'), false)!;

@@ -1,3 +1,4 @@
+import { assertKnownKeys, nearestName, optionKeys } from '../_lib/options.js';
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
 import type { BuildStepsOptions } from './_chat-steps.js';
@@ -63,6 +64,17 @@ export function argumentError(fn: string, arg: string, expected: string, value: 
   return new TypeError(`${fn}: argument '${arg}' must be ${expected}, got ${describeType(value)}`);
 }
 
+/** The options of the chat-format parsers. @internal */
+export const CHAT_OPTION_KEYS = optionKeys<ChatParseOptions>({
+  source: true,
+  id: true,
+  onInvalidTurn: true,
+  renderToolCall: true,
+  taskRoles: true,
+  textTurns: true,
+  shareThought: true,
+});
+
 /** @internal */
 export interface ResolvedOptions {
   readonly source: string | undefined;
@@ -71,11 +83,13 @@ export interface ResolvedOptions {
 }
 
 /**
- * Checks the options every parser takes.
+ * Checks the options every parser takes, and that `options` has no key but
+ * `allowed` (the parser's whole set of options).
  * @internal
  */
-export function resolveOptions(options: TrajectoryParseOptions | undefined, fn: string): ResolvedOptions {
+export function resolveOptions(options: TrajectoryParseOptions | undefined, fn: string, allowed: readonly string[]): ResolvedOptions {
   assertOptions(options, fn);
+  assertKnownKeys(options, allowed, fn);
   const source = stringOption(options?.source, fn, 'source');
   return {
     source,
@@ -96,15 +110,29 @@ export interface ResolvedChatOptions extends ResolvedOptions {
 }
 
 /**
- * Checks the options of the chat-format parsers.
+ * Checks the options of the chat-format parsers: `allowed` is the parser's whole
+ * set of options, `roles` the roles its format defines (what `taskRoles` may name).
  * @internal
  */
-export function resolveChatOptions(options: ChatParseOptions | undefined, fn: string): ResolvedChatOptions {
-  const base = resolveOptions(options, fn);
+export function resolveChatOptions(
+  options: ChatParseOptions | undefined,
+  fn: string,
+  allowed: readonly string[],
+  roles: readonly string[],
+): ResolvedChatOptions {
+  const base = resolveOptions(options, fn, allowed);
+  const taskRoles = stringArrayOption(options?.taskRoles, fn, 'taskRoles');
+  taskRoles?.forEach((role, i) => {
+    if (roles.includes(role)) return;
+    throw new TypeError(
+      `${fn}: option 'taskRoles[${i}]' must be a role of the format (${roles.map((r) => `'${r}'`).join(', ')}), ` +
+        `got ${JSON.stringify(role)} (did you mean '${nearestName(role, roles)}'?)`,
+    );
+  });
   return {
     ...base,
     render: functionOption(options?.renderToolCall, fn, 'renderToolCall') ?? renderToolCall,
-    taskRoles: stringArrayOption(options?.taskRoles, fn, 'taskRoles'),
+    taskRoles,
     build: {
       ...base.build,
       textTurns: oneOfOption(options?.textTurns, ['steps', 'skip'], 'steps', fn, 'textTurns'),

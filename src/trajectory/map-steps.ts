@@ -1,8 +1,9 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { pathIndex, type Where } from './_json-path.js';
 import { stringOption } from './_options.js';
-import { checkStep, type ValidateOptions } from './validate-trajectory.js';
+import { checkStep, VALIDATE_OPTION_KEYS, type ValidateOptions } from './validate-trajectory.js';
 import type { Step } from './types.js';
 
 /**
@@ -16,7 +17,8 @@ import type { Step } from './types.js';
  * @param fn - Maps one record, with its 0-based index, to a step or to null.
  * @param options - `source`, a label for the errors.
  * @returns The steps, in order (possibly empty: check with {@link assertTrajectory}).
- * @throws TypeError when `items` is not iterable (or is a string) or `fn` is not a function.
+ * @throws TypeError when `items` is not iterable (or is a string), `fn` is not a function, or
+ *   `options` has a key other than `source`.
  * @throws {@link TrajectoryError} at path `$[i]` (the index of the item) when the returned
  *   step is not valid, e.g. `$[3].action` for an empty action.
  * @example
@@ -38,6 +40,7 @@ export function mapSteps<T>(
 ): Step[] {
   const name = 'mapSteps';
   assertOptions(options, name);
+  assertKnownKeys(options, VALIDATE_OPTION_KEYS, name);
   const where: Where = { source: stringOption(options?.source, name, 'source') };
   if (
     typeof items === 'string' ||

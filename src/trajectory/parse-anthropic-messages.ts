@@ -1,12 +1,14 @@
 import { anthropicAssistantParts, anthropicText, anthropicUserEvents } from './_anthropic.js';
 import { assertHasSteps, buildChatSteps, chatMeta, type ChatEvent } from './_chat-steps.js';
-import { isRecord, pathIndex, pathKey, readArray, readRecord, readString } from './_json-path.js';
+import { isRecord, pathIndex, pathKey, readArray, readRecord, readRole } from './_json-path.js';
 import { assertTask, turnEvent } from './_openai.js';
-import { argumentError, resolveChatOptions } from './_options.js';
+import { argumentError, CHAT_OPTION_KEYS, resolveChatOptions } from './_options.js';
 import type { ChatParseOptions } from './parse-options.js';
 import type { ChatMessage, Trajectory } from './types.js';
 
 const FN = 'parseAnthropicMessages';
+/** The roles of Anthropic Messages: the system prompt is not a message but the top-level `system`. */
+const ANTHROPIC_ROLES: readonly string[] = Object.freeze(['user', 'assistant']);
 
 /**
  * Parses an Anthropic Messages API conversation into a {@link Trajectory}.
@@ -29,13 +31,19 @@ const FN = 'parseAnthropicMessages';
  *   drops it. `redacted_thinking` blocks have no text and are left out.
  * - User text after a turn (besides tool results) is appended to the observation
  *   of the turn's last step, after a blank line.
+ * - **Roles**: a message's role is `user` or `assistant`, the only two of the
+ *   Messages API (the system prompt is the top-level `system`, not a message);
+ *   any other is a {@link TrajectoryError} at `$.messages[i].role`. `taskRoles` may name
+ *   `system`, `user` and `assistant`.
  *
  * @param messages - An array of messages, or a request body `{system?, messages}`.
  * @param options - Source label, id, renderer, task roles and policies.
  * @returns The trajectory; `meta.format` is `'anthropic-messages'`.
- * @throws TypeError when `messages` is neither an array nor an object, or an option is invalid.
+ * @throws TypeError when `messages` is neither an array nor an object, an option is invalid,
+ *   or `options` has a key that is not an option (the error names the nearest one).
  * @throws {@link TrajectoryError} with the JSON path (`$[2].content[1].input`) of a malformed
- *   message or block, an assistant message without text or tool call, no task, or no step.
+ *   message or block, a role other than `user` and `assistant`, an assistant message without
+ *   text or tool call, no task, or no step.
  * @example
  * ```ts
  * import { parseAnthropicMessages } from 'srl-kit';
@@ -54,7 +62,8 @@ const FN = 'parseAnthropicMessages';
  * ```
  */
 export function parseAnthropicMessages(messages: unknown, options?: ChatParseOptions): Trajectory {
-  const resolved = resolveChatOptions(options, FN);
+  // taskRoles may name 'system': the top-level system prompt is part of the task.
+  const resolved = resolveChatOptions(options, FN, CHAT_OPTION_KEYS, ['system', ...ANTHROPIC_ROLES]);
   const where = { source: resolved.source };
   const task: ChatMessage[] = [];
   const keep = (role: string): boolean => resolved.taskRoles === undefined || resolved.taskRoles.includes(role);
@@ -77,7 +86,7 @@ export function parseAnthropicMessages(messages: unknown, options?: ChatParseOpt
   list.forEach((value, i) => {
     const path = pathIndex(base, i);
     const msg = readRecord(value, where, path, 'a message object {role, content}');
-    const role = readString(msg, 'role', where, path, 'a role string');
+    const role = readRole(msg, where, path, ANTHROPIC_ROLES, 'Anthropic Messages', "the system prompt goes in the top-level 'system'");
     if (role === 'assistant') started = true;
     if (!started) {
       if (keep(role)) task.push({ role, content: anthropicText(msg.content, where, pathKey(path, 'content')) });

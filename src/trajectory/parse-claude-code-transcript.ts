@@ -2,9 +2,10 @@ import { assertString } from '../_lib/assert.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { anthropicAssistantParts, anthropicText, anthropicUserEvents, hasAction } from './_anthropic.js';
 import { buildChatSteps, chatMeta, type ChatEvent, type TurnPart } from './_chat-steps.js';
-import { fail, pathKey, readRecord, type Where } from './_json-path.js';
+import { fail, listRoles, pathKey, readRecord, readString, type Where } from './_json-path.js';
 import { turnEvent } from './_openai.js';
 import { resolveChatOptions } from './_options.js';
+import { optionKeys } from '../_lib/options.js';
 import type { ChatParseOptions } from './parse-options.js';
 import { TrajectoryError } from './trajectory-error.js';
 import type { Trajectory } from './types.js';
@@ -20,6 +21,19 @@ export interface ParseClaudeCodeTranscriptOptions extends Omit<ChatParseOptions,
   readonly includeSidechains?: boolean | undefined;
 }
 
+const OPTION_KEYS = optionKeys<ParseClaudeCodeTranscriptOptions>({
+  source: true,
+  id: true,
+  onInvalidTurn: true,
+  renderToolCall: true,
+  textTurns: true,
+  shareThought: true,
+  includeSidechains: true,
+});
+
+/** The event types that carry a message, and so the roles of those messages. */
+const ROLES: readonly string[] = Object.freeze(['user', 'assistant']);
+
 interface Line {
   readonly line: number;
   readonly message: Record<string, unknown>;
@@ -32,6 +46,9 @@ interface Line {
  * - Lines whose `type` is not `user` or `assistant` (`summary`, `system`,
  *   snapshots, ...) are skipped, as are `isMeta` events (notes Claude Code adds
  *   itself) and, unless `includeSidechains`, sub-agent events. Blank lines are skipped.
+ * - **Roles**: the `message.role` of a `user` or `assistant` event is its type
+ *   (`user` or `assistant`, the roles of the Messages API Claude Code records);
+ *   any other is a {@link TrajectoryError} at `$.message.role` with the line.
  * - Claude Code writes one line per content block of a model response; consecutive
  *   assistant lines with the same `message.id` are joined back into one message.
  * - **Task**: the text of the user messages before the first assistant message,
@@ -45,10 +62,11 @@ interface Line {
  * @param jsonlText - The content of the `.jsonl` file.
  * @param options - Source label, id, renderer and policies.
  * @returns The trajectory; `meta.format` is `'claude-code'`, `meta.sessionId` the session.
- * @throws TypeError when `jsonlText` is not a string, or an option is invalid.
+ * @throws TypeError when `jsonlText` is not a string, an option is invalid, or `options`
+ *   has a key that is not an option (the error names the nearest one).
  * @throws {@link TrajectoryError} with the 1-based `line` and the JSON path inside that
  *   line's event (`$.message.content[0].input`) of a line that is not JSON, a malformed
- *   event or message, no task, or no step.
+ *   event or message, a message role that is not its event's type, no task, or no step.
  * @example
  * ```ts
  * import { parseClaudeCodeTranscript } from 'srl-kit';
@@ -64,7 +82,8 @@ interface Line {
  */
 export function parseClaudeCodeTranscript(jsonlText: string, options?: ParseClaudeCodeTranscriptOptions): Trajectory {
   assertString(jsonlText, FN, 'jsonlText');
-  const resolved = resolveChatOptions(options, FN);
+  // No taskRoles (the task is the user's text): OPTION_KEYS rejects it.
+  const resolved = resolveChatOptions(options, FN, OPTION_KEYS, ROLES);
   const includeSidechains = options?.includeSidechains ?? false;
   if (typeof includeSidechains !== 'boolean') {
     throw new TypeError(`${FN}: option 'includeSidechains' must be a boolean, got ${typeof includeSidechains}`);
@@ -125,6 +144,10 @@ export function parseClaudeCodeTranscript(jsonlText: string, options?: ParseClau
     if (e.isMeta === true) return;
     if (sessionId === undefined && typeof e.sessionId === 'string') sessionId = e.sessionId;
     const message = readRecord(e.message, where, messagePath, 'a message object {role, content}');
+    const role = readString(message, 'role', where, messagePath, 'a role string');
+    if (role !== e.type) {
+      fail(where, pathKey(messagePath, 'role'), `the role "${e.type}" of a ${e.type} event (messages are ${listRoles(ROLES)}, as their event)`, role);
+    }
 
     if (e.type === 'assistant') {
       started = true;

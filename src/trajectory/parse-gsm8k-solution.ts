@@ -1,5 +1,6 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { isBlank, splitLines, type Line } from './_lines.js';
 import { foundValue, TrajectoryError } from './trajectory-error.js';
@@ -29,6 +30,7 @@ export interface Gsm8kSolution {
 
 const FN = 'parseGsm8kSolution';
 const CALCULATOR = /<<[^<>\n]*>>/g;
+const OPTION_KEYS = optionKeys<ParseGsm8kSolutionOptions>({ calculator: true, source: true, path: true });
 
 /**
  * Parses a GSM8K human-written solution (the `answer` field of
@@ -41,7 +43,8 @@ const CALCULATOR = /<<[^<>\n]*>>/g;
  *
  * Throws a {@link TrajectoryError} (with the 1-based line) when the `####` line is
  * missing, repeated or empty, when text follows it, when no step comes before it,
- * or when a line is nothing but a calculator annotation once stripped.
+ * or when a line is nothing but a calculator annotation once stripped; a `TypeError`
+ * for a bad option or a key of `options` that is not an option (naming the nearest one).
  *
  * @example
  * ```ts
@@ -56,6 +59,7 @@ const CALCULATOR = /<<[^<>\n]*>>/g;
 export function parseGsm8kSolution(answer: string, options?: ParseGsm8kSolutionOptions): Gsm8kSolution {
   assertString(answer, FN, 'answer');
   assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const calculator = options?.calculator ?? 'keep';
   if (calculator !== 'keep' && calculator !== 'strip') {
     const got = typeof calculator === 'string' ? JSON.stringify(calculator) : describeType(calculator);

@@ -1,6 +1,8 @@
+import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { isPythonSpace, pyStrip } from '../_lib/python-whitespace.js';
-import { parseNumberedSolution, type ParseNumberedSolutionOptions, type SolutionFormat, type StepSpan } from './parse-numbered-solution.js';
+import { parseSolution, type ParseNumberedSolutionOptions, type SolutionFormat, type StepSpan } from './parse-numbered-solution.js';
 import { thinkingSpans, type StripThinkingOptions, type ThinkingSplit } from './strip-thinking.js';
 import { TrajectoryError } from './trajectory-error.js';
 import type { Step } from './types.js';
@@ -32,6 +34,23 @@ export interface ParsedLongCoT extends ThinkingSplit {
 
 const FN = 'parseLongCoT';
 
+// Those of stripThinking and parseNumberedSolution (less firstLine, which parseLongCoT sets), and requireComplete.
+const OPTION_KEYS = optionKeys<ParseLongCoTOptions>({
+  markers: true,
+  unmarked: true,
+  thinkTag: true,
+  strict: true,
+  fallback: true,
+  titles: true,
+  action: true,
+  conclusion: true,
+  maxGap: true,
+  paragraphs: true,
+  source: true,
+  path: true,
+  requireComplete: true,
+});
+
 function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset; i++) {
@@ -52,7 +71,9 @@ function lineOf(text: string, offset: number): number {
  * A truncated output is returned with `complete: false` and no steps (or throws
  * with `requireComplete`); a complete output whose solution cannot be parsed
  * (e.g. an empty solution, or in strict mode one that is not numbered) throws a
- * {@link TrajectoryError}.
+ * {@link TrajectoryError}. A bad option, or a key of `options` that is none of the
+ * options above (`firstLine` included: it is set from the output), is a `TypeError`
+ * naming `parseLongCoT` and, for a key, the nearest valid one.
  *
  * @example
  * ```ts
@@ -68,6 +89,9 @@ function lineOf(text: string, offset: number): number {
  * ```
  */
 export function parseLongCoT(text: string, options?: ParseLongCoTOptions): ParsedLongCoT {
+  assertString(text, FN, 'text');
+  assertOptions(options, FN);
+  assertKnownKeys(options, OPTION_KEYS, FN);
   const spans = thinkingSpans(text, options, FN);
   const requireComplete = options?.requireComplete ?? false;
   if (typeof requireComplete !== 'boolean') {
@@ -92,7 +116,7 @@ export function parseLongCoT(text: string, options?: ParseLongCoTOptions): Parse
   while (from < to && isPythonSpace(text.charCodeAt(from))) from++;
   const solution = pyStrip(text.slice(from, to));
   const { requireComplete: _r, markers: _m, unmarked: _u, thinkTag: _t, ...rest } = options ?? {};
-  const parsed = parseNumberedSolution(solution, { ...rest, firstLine: lineOf(text, from) });
+  const parsed = parseSolution(solution, { ...rest, firstLine: lineOf(text, from) }, FN);
   return {
     ...base,
     solution,

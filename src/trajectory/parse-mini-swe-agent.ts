@@ -1,9 +1,10 @@
 import { describeType } from '../_lib/describe.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { assertHasSteps, buildChatSteps, chatMeta, type ChatEvent, type TurnPart } from './_chat-steps.js';
-import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readString, type Where } from './_json-path.js';
+import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readRole, type Where } from './_json-path.js';
 import { contentText, turnEvent } from './_openai.js';
 import { argumentError, oneOfOption, resolveOptions } from './_options.js';
+import { optionKeys } from '../_lib/options.js';
 import type { TrajectoryParseOptions } from './parse-options.js';
 import type { ChatMessage, Trajectory } from './types.js';
 
@@ -32,6 +33,21 @@ export interface ParseMiniSweAgentOptions extends TrajectoryParseOptions {
    */
   readonly taskFrom?: 'first-user' | 'messages' | undefined;
 }
+
+const OPTION_KEYS = optionKeys<ParseMiniSweAgentOptions>({
+  source: true,
+  id: true,
+  onInvalidTurn: true,
+  actionRegex: true,
+  taskFrom: true,
+});
+
+/**
+ * The roles mini-swe-agent writes: `system`, `user` (the task, command outputs and
+ * format errors), `assistant`, and `exit`, the last message of a mini-swe-agent 2
+ * run (its submission or why it stopped), kept like any message after a turn.
+ */
+const ROLES: readonly string[] = Object.freeze(['system', 'user', 'assistant', 'exit']);
 
 function assistantParts(msg: Record<string, unknown>, where: Where, path: string, regex: RegExp, what: string): TurnPart[] {
   const contentPath = pathKey(path, 'content');
@@ -72,15 +88,22 @@ function assistantParts(msg: Record<string, unknown>, where: Where, path: string
  * - `meta`: `format: 'mini-swe-agent'`, and `exitStatus` (`info.exit_status`) for
  *   the object form.
  *
+ * - **Roles**: `system`, `user`, `assistant`, and `exit` (the last message of a
+ *   mini-swe-agent 2 run: the submission, or why the run stopped, appended to the
+ *   last step's observation); any other (`tool` included) is a {@link TrajectoryError} at
+ *   `$[i].role`.
+ *
  * Runs of tool-calling models (mini-swe-agent 2 with `tool_calls`) are OpenAI chats:
  * read them with {@link parseOpenAIMessages}.
  *
  * @param messages - The parsed `.traj.json`: an array of messages or `{messages, info}`.
  * @param options - Source label, id, action regex, task and invalid-turn policy.
  * @returns The trajectory.
- * @throws TypeError when `messages` is neither an array nor an object, or an option is invalid.
- * @throws {@link TrajectoryError} with the JSON path of a malformed message, an assistant
- *   message without exactly one action block, no task, or no step.
+ * @throws TypeError when `messages` is neither an array nor an object, an option is invalid,
+ *   or `options` has a key that is not an option (the error names the nearest one).
+ * @throws {@link TrajectoryError} with the JSON path of a malformed message, a role
+ *   mini-swe-agent does not write, an assistant message without exactly one action block,
+ *   no task, or no step.
  * @example
  * ```ts
  * import { parseMiniSweAgent } from 'srl-kit';
@@ -95,7 +118,7 @@ function assistantParts(msg: Record<string, unknown>, where: Where, path: string
  * ```
  */
 export function parseMiniSweAgent(messages: unknown, options?: ParseMiniSweAgentOptions): Trajectory {
-  const resolved = resolveOptions(options, FN);
+  const resolved = resolveOptions(options, FN, OPTION_KEYS);
   const taskFrom = oneOfOption(options?.taskFrom, ['first-user', 'messages'], 'first-user', FN, 'taskFrom');
   const given = options?.actionRegex;
   if (given !== undefined && !(given instanceof RegExp)) {
@@ -125,7 +148,7 @@ export function parseMiniSweAgent(messages: unknown, options?: ParseMiniSweAgent
   list.forEach((value, i) => {
     const path = pathIndex(base, i);
     const msg = readRecord(value, where, path, 'a message object {role, content}');
-    const role = readString(msg, 'role', where, path, 'a role string');
+    const role = readRole(msg, where, path, ROLES, 'mini-swe-agent messages', 'runs with tool_calls are OpenAI chats: use parseOpenAIMessages');
     if (role === 'assistant') started = true;
     if (role === 'assistant') {
       events.push(turnEvent(() => assistantParts(msg, where, path, regex, what), where, path));

@@ -1,5 +1,6 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { scanBlocks, type UnclosedBlock } from './_blocks.js';
 import { indentWidth, isBlank, splitLines, type Line } from './_lines.js';
@@ -113,6 +114,20 @@ export interface ParsedSolution {
 
 const FN = 'parseNumberedSolution';
 
+/** The keys of {@link ParseNumberedSolutionOptions}. @internal */
+export const NUMBERED_OPTION_KEYS = optionKeys<ParseNumberedSolutionOptions>({
+  strict: true,
+  fallback: true,
+  titles: true,
+  action: true,
+  conclusion: true,
+  maxGap: true,
+  paragraphs: true,
+  source: true,
+  path: true,
+  firstLine: true,
+});
+
 interface Resolved {
   strict: boolean;
   fallbacks: readonly SolutionFallback[];
@@ -127,34 +142,37 @@ interface Resolved {
   firstLine: number;
 }
 
-function enumOption<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
+function enumOption<T extends string>(fn: string, value: unknown, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     const got = typeof value === 'string' ? JSON.stringify(value) : describeType(value);
-    throw new TypeError(`${FN}: option '${name}' must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${got}`);
+    throw new TypeError(`${fn}: option '${name}' must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${got}`);
   }
   return value as T;
 }
 
-function optionalString(value: unknown, name: string): string | undefined {
+function optionalString(fn: string, value: unknown, name: string): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
-  throw new TypeError(`${FN}: option '${name}' must be a string, got ${describeType(value)}`);
+  throw new TypeError(`${fn}: option '${name}' must be a string, got ${describeType(value)}`);
 }
 
-function integerOption(value: unknown, name: string, min: number, fallback: number): number {
+function integerOption(fn: string, value: unknown, name: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     const got = typeof value === 'number' ? String(value) : describeType(value);
-    throw new TypeError(`${FN}: option '${name}' must be an integer >= ${min}, got ${got}`);
+    throw new TypeError(`${fn}: option '${name}' must be an integer >= ${min}, got ${got}`);
   }
   return value;
 }
 
-function resolve(options: ParseNumberedSolutionOptions | undefined): Resolved {
-  assertOptions(options, FN);
+/**
+ * Checks the options (the caller, `fn`, has checked that `options` is an object
+ * with no unknown key) and applies the defaults.
+ */
+function resolve(options: ParseNumberedSolutionOptions | undefined, fn: string): Resolved {
   const o = options ?? {};
   if (o.strict !== undefined && typeof o.strict !== 'boolean') {
-    throw new TypeError(`${FN}: option 'strict' must be a boolean, got ${describeType(o.strict)}`);
+    throw new TypeError(`${fn}: option 'strict' must be a boolean, got ${describeType(o.strict)}`);
   }
   const strict = o.strict ?? false;
   let fallbacks: readonly SolutionFallback[];
@@ -166,10 +184,10 @@ function resolve(options: ParseNumberedSolutionOptions | undefined): Resolved {
   else if (Array.isArray(fb) && fb.every((f) => typeof f === 'string' && kinds.includes(f))) fallbacks = fb as SolutionFallback[];
   else {
     const got = typeof fb === 'string' ? JSON.stringify(fb) : describeType(fb);
-    throw new TypeError(`${FN}: option 'fallback' must be 'step-headings', 'paragraphs', 'none' or an array of the first two, got ${got}`);
+    throw new TypeError(`${fn}: option 'fallback' must be 'step-headings', 'paragraphs', 'none' or an array of the first two, got ${got}`);
   }
-  const titles = enumOption(o.titles, 'titles', ['auto', 'required', 'optional'] as const, 'auto');
-  const action = enumOption(o.action, 'action', ['full', 'body'] as const, 'full');
+  const titles = enumOption(fn, o.titles, 'titles', ['auto', 'required', 'optional'] as const, 'auto');
+  const action = enumOption(fn, o.action, 'action', ['full', 'body'] as const, 'full');
   let cue: RegExp | undefined;
   const c: unknown = o.conclusion;
   if (c === undefined || c === 'cue') cue = CONCLUSION_CUE;
@@ -177,10 +195,10 @@ function resolve(options: ParseNumberedSolutionOptions | undefined): Resolved {
   else if (c instanceof RegExp) cue = new RegExp(c.source, c.flags.replace(/[gy]/g, ''));
   else {
     const got = typeof c === 'string' ? JSON.stringify(c) : describeType(c);
-    throw new TypeError(`${FN}: option 'conclusion' must be 'cue', 'none' or a RegExp, got ${got}`);
+    throw new TypeError(`${fn}: option 'conclusion' must be 'cue', 'none' or a RegExp, got ${got}`);
   }
-  const maxGap = integerOption(o.maxGap, 'maxGap', 0, 3);
-  const { minLength, mergeInto } = paragraphOptions(o.paragraphs, FN, 'paragraphs.');
+  const maxGap = integerOption(fn, o.maxGap, 'maxGap', 0, 3);
+  const { minLength, mergeInto } = paragraphOptions(o.paragraphs, fn, 'paragraphs.');
   return {
     strict,
     fallbacks,
@@ -190,9 +208,9 @@ function resolve(options: ParseNumberedSolutionOptions | undefined): Resolved {
     maxGap,
     minLength,
     mergeInto,
-    source: optionalString(o.source, 'source'),
-    path: optionalString(o.path, 'path'),
-    firstLine: integerOption(o.firstLine, 'firstLine', 1, 1),
+    source: optionalString(fn, o.source, 'source'),
+    path: optionalString(fn, o.path, 'path'),
+    firstLine: integerOption(fn, o.firstLine, 'firstLine', 1, 1),
   };
 }
 
@@ -424,6 +442,11 @@ function closerOf(block: UnclosedBlock): string {
  * fallback unless you name one. When nothing applies a {@link TrajectoryError}
  * is thrown: the result never has zero steps.
  *
+ * **Options.** A bad option value, and a key of `options` (or of
+ * `options.paragraphs`) that is not an option, is a `TypeError`; for a key it names
+ * the nearest valid one (`strct` -> `strict`), so that a misspelling never runs
+ * with the default.
+ *
  * Build a trajectory from the result: `{ task, steps: parsed.steps }`.
  *
  * @example
@@ -452,7 +475,18 @@ function closerOf(block: UnclosedBlock): string {
  */
 export function parseNumberedSolution(text: string, options?: ParseNumberedSolutionOptions): ParsedSolution {
   assertString(text, FN, 'text');
-  const opts = resolve(options);
+  assertOptions(options, FN);
+  assertKnownKeys(options, NUMBERED_OPTION_KEYS, FN);
+  return parseSolution(text, options, FN);
+}
+
+/**
+ * {@link parseNumberedSolution} for a caller `fn` that has checked `text` and the
+ * keys of `options`: option errors name `fn`.
+ * @internal
+ */
+export function parseSolution(text: string, options: ParseNumberedSolutionOptions | undefined, fn: string): ParsedSolution {
+  const opts = resolve(options, fn);
   const lines = splitLines(text);
   const { inside, unclosed } = scanBlocks(lines);
   const ctx: Context = { text, lines, inside, opts };
@@ -513,7 +547,7 @@ export function parseNumberedSolution(text: string, options?: ParseNumberedSolut
     });
   }
   issues.sort((x, y) => x.index - y.index);
-  const errors = issues.map(fail);
-  if (opts.strict && errors.length > 0) throw errors[0];
-  return { steps, format, preamble, conclusion, spans, issues: errors };
+  // Strict mode throws the first: no need to build the others.
+  if (opts.strict && issues.length > 0) throw fail(issues[0] as Issue);
+  return { steps, format, preamble, conclusion, spans, issues: issues.map(fail) };
 }

@@ -1,11 +1,18 @@
 import { assertHasSteps, buildChatSteps, chatMeta } from './_chat-steps.js';
 import { isRecord, pathKey, readArray } from './_json-path.js';
-import { assertTask, normalizeOpenAIMessages } from './_openai.js';
-import { argumentError, resolveChatOptions, type ResolvedChatOptions } from './_options.js';
+import { assertTask, normalizeOpenAIMessages, OPENAI_ROLES } from './_openai.js';
+import { argumentError, CHAT_OPTION_KEYS, resolveChatOptions, type ResolvedChatOptions } from './_options.js';
 import type { ChatParseOptions } from './parse-options.js';
 import type { Trajectory } from './types.js';
 
 const FN = 'parseOpenAIMessages';
+const OPENAI_FORMAT: MessageFormat = { roles: OPENAI_ROLES, name: 'OpenAI chat messages' };
+
+/** The roles and the name of a format of OpenAI-style messages, for errors. @internal */
+export interface MessageFormat {
+  readonly roles: readonly string[];
+  readonly name: string;
+}
 
 /**
  * Builds a trajectory from OpenAI chat messages found at JSON path `base`.
@@ -17,10 +24,12 @@ export function openAITrajectory(
   resolved: ResolvedChatOptions,
   format: string,
   id: string | undefined,
+  messageFormat: MessageFormat,
   extraMeta: Readonly<Record<string, unknown>> = {},
 ): Trajectory {
   const where = { source: resolved.source };
-  const { task, events } = normalizeOpenAIMessages(messages, base, where, resolved.render, resolved.taskRoles);
+  const { roles, name } = messageFormat;
+  const { task, events } = normalizeOpenAIMessages(messages, base, where, resolved.render, resolved.taskRoles, roles, name);
   assertTask(task, where, base, resolved.taskRoles);
   const built = buildChatSteps(events, resolved.build);
   assertHasSteps(built.steps, where, base, messages);
@@ -55,6 +64,11 @@ export function openAITrajectory(
  * - Messages other than tool results after a turn (a user's interjection) are
  *   appended to the observation of the turn's last step, after a blank line.
  * - Actions and thoughts are stripped (Python `str.strip()`); observations are verbatim.
+ * - **Roles**: exactly those of the Chat Completions API: `system`, `developer`,
+ *   `user`, `assistant`, `tool`, and the legacy `function` (the result of a
+ *   `function_call`, kept like a user's interjection). Any other role is a
+ *   {@link TrajectoryError} at `$[i].role`, and so is a `taskRoles` entry that is not one of them
+ *   (a `TypeError`).
  *
  * `meta` holds `format: 'openai-messages'`, `source`, and the counters
  * `skippedTurns`, `skippedTextTurns`, `missingObservations`, `unmatchedToolResults` when they apply.
@@ -62,10 +76,11 @@ export function openAITrajectory(
  * @param messages - An array of messages, or an object with a `messages` array (a request body, a dataset row).
  * @param options - Source label, id, renderer, task roles and the policies above.
  * @returns The trajectory.
- * @throws TypeError when `messages` is neither an array nor an object, or an option is invalid.
+ * @throws TypeError when `messages` is neither an array nor an object, an option is invalid,
+ *   or `options` has a key that is not an option (the error names the nearest one).
  * @throws {@link TrajectoryError} with the JSON path (`$[3].tool_calls[0].function.arguments`) of
- *   a malformed message, arguments that are not JSON, an assistant message with neither
- *   text nor tool calls, no task, or no step.
+ *   a malformed message, a role the format does not define, arguments that are not JSON, an
+ *   assistant message with neither text nor tool calls, no task, or no step.
  * @example
  * ```ts
  * import { parseOpenAIMessages } from 'srl-kit';
@@ -81,10 +96,10 @@ export function openAITrajectory(
  * ```
  */
 export function parseOpenAIMessages(messages: unknown, options?: ChatParseOptions): Trajectory {
-  const resolved = resolveChatOptions(options, FN);
-  if (Array.isArray(messages)) return openAITrajectory(messages, '$', resolved, 'openai-messages', undefined);
+  const resolved = resolveChatOptions(options, FN, CHAT_OPTION_KEYS, OPENAI_ROLES);
+  if (Array.isArray(messages)) return openAITrajectory(messages, '$', resolved, 'openai-messages', undefined, OPENAI_FORMAT);
   if (!isRecord(messages)) throw argumentError(FN, 'messages', 'an array of messages or an object with a messages array', messages);
   const path = pathKey('$', 'messages');
   const list = readArray(messages.messages, { source: resolved.source }, path, 'an array of messages');
-  return openAITrajectory(list, path, resolved, 'openai-messages', undefined);
+  return openAITrajectory(list, path, resolved, 'openai-messages', undefined, OPENAI_FORMAT);
 }

@@ -123,6 +123,26 @@ describe('parseSweAgentTrajectory errors and options', () => {
     expect([e.path, e.expected, e.found]).toEqual(['$.history[3].action', 'an action string or tool_calls', 'nothing']);
   });
 
+  it('names the bad trajectory[] entry, not $.history, when the history is missing or bad too', () => {
+    // A .traj holds `trajectory` before `history`: the entry is the first error of the file.
+    const entries = structuredClone(traj.trajectory) as Partial<Entry>[];
+    (entries[3] as Record<string, unknown>).action = 42;
+    let e = thrown(() => parseSweAgentTrajectory({ trajectory: entries }));
+    expect([e.path, e.expected, e.found]).toEqual(['$.trajectory[3].action', 'an action string', 'number 42']);
+    e = thrown(() => parseSweAgentTrajectory({ trajectory: entries, history: [{ role: 'user', content: 7 }] }, { form: 'trajectory' }));
+    expect(e.path).toBe('$.trajectory[3].action');
+    e = thrown(() => parseSweAgentTrajectory({ trajectory: [...entries.slice(0, 2), 'ls'] }));
+    expect([e.path, e.found]).toEqual(['$.trajectory[2]', 'the string "ls"']);
+  });
+
+  it("with form 'auto', a trajectory that is not an array is an error, not a silent switch to the history", () => {
+    const e = thrown(() => parseSweAgentTrajectory({ ...traj, trajectory: { 0: traj.trajectory[0] } }));
+    expect([e.path, e.expected, e.found]).toEqual(['$.trajectory', 'a trajectory array (or none: the steps are then read from history)', 'an object']);
+    // None, null or empty: the history form, as before.
+    expect(parseSweAgentTrajectory({ ...traj, trajectory: null }).meta?.form).toBe('history');
+    expect(parseSweAgentTrajectory({ ...traj, trajectory: [] }).meta?.form).toBe('history');
+  });
+
   it('needs a history for the task and rejects non-objects', () => {
     const e = thrown(() => parseSweAgentTrajectory({ trajectory: traj.trajectory }));
     expect([e.path, e.found]).toEqual(['$.history', 'nothing']);

@@ -8,11 +8,13 @@ import {
   readArray,
   readOptionalString,
   readRecord,
+  readRole,
   readString,
   type Where,
 } from './_json-path.js';
 import { contentText, readOpenAIToolCalls, toolMessageIds, turnEvent } from './_openai.js';
 import { argumentError, functionOption, oneOfOption, resolveOptions } from './_options.js';
+import { optionKeys } from '../_lib/options.js';
 import type { TrajectoryParseOptions } from './parse-options.js';
 import { renderToolCall, type ToolCallRenderer } from './render-tool-call.js';
 import { TrajectoryError } from './trajectory-error.js';
@@ -43,6 +45,19 @@ export interface ParseSweAgentTrajectoryOptions extends TrajectoryParseOptions {
   readonly renderToolCall?: ToolCallRenderer | undefined;
 }
 
+const OPTION_KEYS = optionKeys<ParseSweAgentTrajectoryOptions>({
+  source: true,
+  id: true,
+  onInvalidTurn: true,
+  form: true,
+  taskFrom: true,
+  renderToolCall: true,
+});
+
+/** The roles of SWE-agent's `history` messages. */
+const ROLES: readonly string[] = Object.freeze(['system', 'user', 'assistant', 'tool']);
+const FORMAT = "SWE-agent's history";
+
 function isDemo(msg: Record<string, unknown>): boolean {
   return msg.is_demo === true;
 }
@@ -54,7 +69,7 @@ function taskMessages(history: readonly unknown[], where: Where, base: string): 
     const path = pathIndex(base, i);
     const msg = readRecord(history[i], where, path, 'a message object {role, content}');
     if (isDemo(msg)) continue;
-    const role = readString(msg, 'role', where, path, 'a role string');
+    const role = readRole(msg, where, path, ROLES, FORMAT);
     if (role === 'assistant') break;
     task.push({ role, content: contentText(msg.content, where, pathKey(path, 'content'), false)! });
   }
@@ -124,7 +139,7 @@ function eventsFromHistory(traj: Record<string, unknown>, where: Where, render: 
     const path = pathIndex(base, i);
     const msg = readRecord(value, where, path, 'a message object {role, content}');
     if (isDemo(msg)) return;
-    const role = readString(msg, 'role', where, path, 'a role string');
+    const role = readRole(msg, where, path, ROLES, FORMAT);
     if (role === 'assistant') started = true;
     if (!started) return;
     if (role === 'assistant') {
@@ -172,16 +187,25 @@ function problemStatementId(traj: Record<string, unknown>): string | undefined {
  *   gives `ls -F`, and a multi-line `edit ... end_of_edit` command loses only its
  *   final newline); observations are verbatim.
  * - **Task**: see `taskFrom`; read from `history` in both forms.
+ * - **Roles** of `history` messages: `system`, `user`, `assistant` and `tool`; any
+ *   other is a {@link TrajectoryError} at `$.history[i].role`.
  * - `id`: `options.id`, else `replay_config.problem_statement.id` when present.
  * - `meta`: `format: 'swe-agent'`, `form` (the one used), `exitStatus` (`info.exit_status`,
  *   e.g. `'submitted'`), and `skippedTurns` with `onInvalidTurn: 'skip'`.
  *
+ * Errors are reported in the order of the file: in the `trajectory` form a bad entry
+ * is named (`$.trajectory[3].action`) even when `history` is missing or bad too; with
+ * `form: 'auto'`, a `trajectory` that is there but not an array is an error at
+ * `$.trajectory`, never a silent switch to `history`.
+ *
  * @param traj - The parsed `.traj` object.
  * @param options - Source label, id, form, task and renderer.
  * @returns The trajectory.
- * @throws TypeError when `traj` is not an object, or an option is invalid.
+ * @throws TypeError when `traj` is not an object, an option is invalid, or `options` has a
+ *   key that is not an option (the error names the nearest one).
  * @throws {@link TrajectoryError} with the JSON path (`$.trajectory[3].action`,
- *   `$.history[5].tool_calls[0].function.arguments`) of a malformed entry, no task, or no step.
+ *   `$.history[5].tool_calls[0].function.arguments`) of a malformed entry, a role the
+ *   history does not define, no task, or no step.
  * @example
  * ```ts
  * import { parseSweAgentTrajectory } from 'srl-kit';
@@ -191,16 +215,21 @@ function problemStatementId(traj: Record<string, unknown>): string | undefined {
  * ```
  */
 export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTrajectoryOptions): Trajectory {
-  const resolved = resolveOptions(options, FN);
+  const resolved = resolveOptions(options, FN, OPTION_KEYS);
   const form = oneOfOption(options?.form, ['auto', 'trajectory', 'history'], 'auto', FN, 'form');
   const taskFrom = oneOfOption(options?.taskFrom, ['first-user', 'messages'], 'first-user', FN, 'taskFrom');
   const render = functionOption(options?.renderToolCall, FN, 'renderToolCall') ?? renderToolCall;
   if (!isRecord(traj)) throw argumentError(FN, 'traj', 'an object (a parsed .traj file)', traj);
   const where: Where = { source: resolved.source };
 
-  const used =
-    form === 'auto' ? (Array.isArray(traj.trajectory) && traj.trajectory.length > 0 ? 'trajectory' : 'history') : form;
-  const task = readTask(traj, where, taskFrom);
+  const listed = traj.trajectory;
+  if (form === 'auto' && listed !== undefined && listed !== null && !Array.isArray(listed)) {
+    fail(where, pathKey('$', 'trajectory'), 'a trajectory array (or none: the steps are then read from history)', listed);
+  }
+  const used = form === 'auto' ? (Array.isArray(listed) && listed.length > 0 ? 'trajectory' : 'history') : form;
+  // Errors come in the order of the file: `trajectory` comes before `history` (which
+  // holds the task) in a .traj, and in `history` the task comes before the steps.
+  let task = used === 'history' ? readTask(traj, where, taskFrom) : undefined;
   let steps: Step[];
   let skippedTurns: number;
   let meta: Record<string, unknown>;
@@ -220,6 +249,7 @@ export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTr
     meta = chatMeta('swe-agent', built, resolved.build, { form: used, exitStatus });
     assertHasSteps(steps, where, pathKey('$', 'history'), traj.history);
   }
+  task ??= readTask(traj, where, taskFrom);
   const id = resolved.id ?? problemStatementId(traj);
   return { ...(id !== undefined && { id }), task, steps, meta };
 }

@@ -1,10 +1,12 @@
 import { fail, isRecord, pathKey, readArray } from './_json-path.js';
-import { argumentError, resolveChatOptions } from './_options.js';
-import { openAITrajectory } from './parse-openai-messages.js';
+import { argumentError, CHAT_OPTION_KEYS, resolveChatOptions } from './_options.js';
+import { openAITrajectory, type MessageFormat } from './parse-openai-messages.js';
 import type { ChatParseOptions } from './parse-options.js';
 import type { Trajectory } from './types.js';
 
 const FN = 'parseTauBenchRecord';
+/** The roles tau-bench writes: its agents talk to a simulated user and call tools (no `developer`, no `function`). */
+const TAU_BENCH_FORMAT: MessageFormat = { roles: Object.freeze(['system', 'user', 'assistant', 'tool']), name: 'tau-bench messages' };
 
 /**
  * Parses one record of a tau-bench results file (`{task_id, reward, trial, info,
@@ -17,14 +19,18 @@ const FN = 'parseTauBenchRecord';
  *   since one task is run several times;
  * - `meta`: `format: 'tau-bench'`, `taskId`, `trial`, `reward` (1 = the run solved the
  *   task; SRL wants expert runs, so keep the records with reward 1), and the counters
- *   of {@link parseOpenAIMessages}.
+ *   of {@link parseOpenAIMessages};
+ * - roles: those tau-bench writes, `system`, `user`, `assistant` and `tool`; any
+ *   other is a {@link TrajectoryError} at `$.traj[i].role`.
  *
  * @param record - One element of the results array.
  * @param options - As for {@link parseOpenAIMessages}.
  * @returns The trajectory.
- * @throws TypeError when `record` is not an object, or an option is invalid.
+ * @throws TypeError when `record` is not an object, an option is invalid, or `options` has
+ *   a key that is not an option (the error names the nearest one).
  * @throws {@link TrajectoryError} with the JSON path (`$.traj[7].tool_calls[0].function.arguments`)
- *   of anything malformed, as {@link parseOpenAIMessages}; also for a `reward` that is not a number.
+ *   of anything malformed, as {@link parseOpenAIMessages}; also for a role tau-bench does not
+ *   write and a `reward` that is not a number.
  * @example
  * ```ts
  * import { parseTauBenchRecord } from 'srl-kit';
@@ -34,7 +40,7 @@ const FN = 'parseTauBenchRecord';
  * ```
  */
 export function parseTauBenchRecord(record: unknown, options?: ChatParseOptions): Trajectory {
-  const resolved = resolveChatOptions(options, FN);
+  const resolved = resolveChatOptions(options, FN, CHAT_OPTION_KEYS, TAU_BENCH_FORMAT.roles);
   if (!isRecord(record)) throw argumentError(FN, 'record', 'an object {task_id, reward, traj}', record);
   const where = { source: resolved.source };
   const path = pathKey('$', 'traj');
@@ -50,5 +56,5 @@ export function parseTauBenchRecord(record: unknown, options?: ChatParseOptions)
     fail(where, pathKey('$', 'reward'), 'a number', reward);
   }
   const id = taskId === undefined ? undefined : trial === undefined ? String(taskId) : `${taskId}/${trial}`;
-  return openAITrajectory(traj, path, resolved, 'tau-bench', id, { taskId, trial, reward });
+  return openAITrajectory(traj, path, resolved, 'tau-bench', id, TAU_BENCH_FORMAT, { taskId, trial, reward });
 }

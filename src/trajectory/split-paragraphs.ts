@@ -1,6 +1,7 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
-import { pyStrip } from '../_lib/python-whitespace.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
+import { isPythonSpace, pyStrip } from '../_lib/python-whitespace.js';
 import { scanBlocks } from './_blocks.js';
 import { codePointLength, isBlank, splitLines, type Line } from './_lines.js';
 
@@ -21,6 +22,9 @@ export interface SplitParagraphsOptions {
    */
   readonly mergeInto?: 'next' | 'previous' | undefined;
 }
+
+/** The keys of {@link SplitParagraphsOptions}. @internal */
+export const PARAGRAPH_OPTION_KEYS = optionKeys<SplitParagraphsOptions>({ minLength: true, mergeInto: true });
 
 /**
  * A paragraph's position: 0-based indexes of its first and last line, and its
@@ -67,8 +71,38 @@ export function paragraphSpans(
   return spans;
 }
 
-function join(source: string, a: ParagraphSpan, b: ParagraphSpan): ParagraphSpan {
-  return { first: a.first, last: b.last, start: a.start, end: b.end, text: pyStrip(source.slice(a.start, b.end)) };
+/**
+ * A paragraph, or paragraphs merged, whose text is not cut yet: `from` and `to` bound
+ * the trimmed text in the source, `length` counts its code points.
+ */
+interface Merged {
+  readonly first: number;
+  readonly last: number;
+  readonly start: number;
+  readonly end: number;
+  readonly from: number;
+  readonly to: number;
+  readonly length: number;
+}
+
+function merged(source: string, s: ParagraphSpan): Merged {
+  let from = s.start;
+  while (isPythonSpace(source.charCodeAt(from))) from++;
+  return { first: s.first, last: s.last, start: s.start, end: s.end, from, to: from + s.text.length, length: codePointLength(s.text) };
+}
+
+/**
+ * `a` and `b` joined: the source from the first to the last, trimmed. Only the blank
+ * lines between them are counted, so joining many paragraphs costs linear time. (No
+ * surrogate pair is cut: `a` ends before whitespace or a line break, `b` starts after one.)
+ */
+function join(source: string, a: Merged, b: Merged): Merged {
+  const gap = codePointLength(source.slice(a.to, b.from));
+  return { first: a.first, last: b.last, start: a.start, end: b.end, from: a.from, to: b.to, length: a.length + gap + b.length };
+}
+
+function span(source: string, m: Merged): ParagraphSpan {
+  return { first: m.first, last: m.last, start: m.start, end: m.end, text: source.slice(m.from, m.to) };
 }
 
 /**
@@ -82,12 +116,13 @@ export function mergeShortParagraphs(
   mergeInto: 'next' | 'previous',
 ): ParagraphSpan[] {
   if (minLength <= 0 || spans.length < 2) return [...spans];
-  const short = (s: ParagraphSpan): boolean => codePointLength(s.text) < minLength;
-  const out: ParagraphSpan[] = [];
+  const short = (s: Merged): boolean => s.length < minLength;
+  const out: Merged[] = [];
   if (mergeInto === 'next') {
-    let cur: ParagraphSpan | undefined;
+    let cur: Merged | undefined;
     for (const s of spans) {
-      cur = cur === undefined ? s : join(source, cur, s);
+      const m = merged(source, s);
+      cur = cur === undefined ? m : join(source, cur, m);
       if (!short(cur)) {
         out.push(cur);
         cur = undefined;
@@ -99,19 +134,21 @@ export function mergeShortParagraphs(
     }
   } else {
     for (const s of spans) {
+      const m = merged(source, s);
       const last = out[out.length - 1];
-      if (last !== undefined && short(s)) out[out.length - 1] = join(source, last, s);
-      else out.push(s);
+      if (last !== undefined && short(m)) out[out.length - 1] = join(source, last, m);
+      else out.push(m);
     }
     const head = out[0];
     const second = out[1];
     if (head !== undefined && second !== undefined && short(head)) out.splice(0, 2, join(source, head, second));
   }
-  return out;
+  return out.map((m) => span(source, m));
 }
 
 /**
- * Reads and checks the options of {@link splitParagraphs}.
+ * Reads and checks the options of {@link splitParagraphs} (`prefix`: where they are
+ * nested, `'paragraphs.'` for `options.paragraphs`), unknown keys included.
  * @internal
  */
 export function paragraphOptions(
@@ -119,7 +156,9 @@ export function paragraphOptions(
   fn: string,
   prefix = '',
 ): { minLength: number; mergeInto: 'next' | 'previous' } {
-  assertOptions(options, fn, prefix === '' ? 'options' : `options.${prefix.slice(0, -1)}`);
+  const arg = prefix === '' ? 'options' : `options.${prefix.slice(0, -1)}`;
+  assertOptions(options, fn, arg);
+  assertKnownKeys(options, PARAGRAPH_OPTION_KEYS, fn, arg);
   const minLength = options?.minLength ?? 0;
   if (typeof minLength !== 'number' || !Number.isInteger(minLength) || minLength < 0) {
     const got = typeof minLength === 'number' ? String(minLength) : describeType(minLength);
@@ -143,6 +182,7 @@ export function paragraphOptions(
  * With `minLength`, paragraphs shorter than that (in code points) are merged into
  * the next one (or, with `mergeInto: 'previous'`, the previous one); a merged
  * paragraph is the original text from the first to the last, blank lines included.
+ * A key of `options` other than these two is a `TypeError` naming the nearest one.
  *
  * @example
  * ```ts
@@ -156,9 +196,16 @@ export function paragraphOptions(
  * ```
  */
 export function splitParagraphs(text: string, options?: SplitParagraphsOptions): string[] {
-  const FN = 'splitParagraphs';
-  assertString(text, FN, 'text');
-  const { minLength, mergeInto } = paragraphOptions(options, FN);
+  return paragraphsOf(text, options, 'splitParagraphs', 'text');
+}
+
+/**
+ * {@link splitParagraphs} under the name of its caller `fn` (whose first argument is `arg`), for errors.
+ * @internal
+ */
+export function paragraphsOf(text: string, options: SplitParagraphsOptions | undefined, fn: string, arg: string): string[] {
+  assertString(text, fn, arg);
+  const { minLength, mergeInto } = paragraphOptions(options, fn);
   const lines = splitLines(text);
   const { inside } = scanBlocks(lines);
   const spans = mergeShortParagraphs(text, paragraphSpans(text, lines, inside), minLength, mergeInto);

@@ -1,5 +1,4 @@
-import { assertString } from '../_lib/assert.js';
-import { splitParagraphs, type SplitParagraphsOptions } from './split-paragraphs.js';
+import { paragraphsOf, type SplitParagraphsOptions } from './split-paragraphs.js';
 
 /**
  * Splits a long chain of thought (the `thought` of {@link stripThinking}) into its
@@ -17,6 +16,5 @@ import { splitParagraphs, type SplitParagraphsOptions } from './split-paragraphs
  * ```
  */
 export function splitThought(thought: string, options?: SplitParagraphsOptions): string[] {
-  assertString(thought, 'splitThought', 'thought');
-  return splitParagraphs(thought, options);
+  return paragraphsOf(thought, options, 'splitThought', 'thought');
 }

@@ -1,5 +1,6 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 
 /** Which long chain-of-thought markers an output uses. */
@@ -44,6 +45,9 @@ export interface ThinkingSplit {
   /** Which markers were found. */
   readonly format: ThinkingFormat;
 }
+
+/** The keys of {@link StripThinkingOptions}. @internal */
+export const STRIP_THINKING_OPTION_KEYS = optionKeys<StripThinkingOptions>({ markers: true, unmarked: true, thinkTag: true });
 
 const BOT = '<|begin_of_thought|>';
 const EOT = '<|end_of_thought|>';
@@ -99,7 +103,8 @@ function thoughtSolutionSpans(text: string): ThinkingSpans {
 
 /**
  * Finds the thought and the solution of a long chain-of-thought output, after
- * checking the options: the work of {@link stripThinking}, with offsets.
+ * checking the options (not their keys: the caller knows which it takes): the work
+ * of {@link stripThinking}, with offsets.
  * @internal
  */
 export function thinkingSpans(text: string, options: StripThinkingOptions | undefined, fn: string): ThinkingSpans {
@@ -147,7 +152,8 @@ export function thinkingSpans(text: string, options: StripThinkingOptions | unde
  * A truncated output (a generation cut off before its end marker) gives
  * `complete: false` and an empty `solution`, with what was thought so far in
  * `thought`. Markers are matched exactly (case-sensitive). Never throws for a
- * string; throws a `TypeError` for a non-string or a bad option.
+ * string; throws a `TypeError` for a non-string, a bad option, or a key of `options`
+ * that is not an option (naming the nearest one: `thinktag` -> `thinkTag`).
  *
  * @example
  * ```ts
@@ -161,7 +167,11 @@ export function thinkingSpans(text: string, options: StripThinkingOptions | unde
  * ```
  */
 export function stripThinking(text: string, options?: StripThinkingOptions): ThinkingSplit {
-  const spans = thinkingSpans(text, options, 'stripThinking');
+  const fn = 'stripThinking';
+  assertString(text, fn, 'text');
+  assertOptions(options, fn);
+  assertKnownKeys(options, STRIP_THINKING_OPTION_KEYS, fn);
+  const spans = thinkingSpans(text, options, fn);
   return {
     thought: pyStrip(text.slice(spans.thought[0], spans.thought[1])),
     solution: spans.solution === undefined ? '' : pyStrip(text.slice(spans.solution[0], spans.solution[1])),

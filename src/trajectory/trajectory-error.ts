@@ -1,3 +1,5 @@
+import { assertKnownKeys } from '../_lib/options.js';
+
 /** Where a {@link TrajectoryError} happened and what went wrong. */
 export interface TrajectoryErrorDetails {
   /** A file name or label of the input (the `source` option of the parsers). */
@@ -11,6 +13,8 @@ export interface TrajectoryErrorDetails {
   /** What was found instead (a short description, not the whole value). */
   readonly found: string;
 }
+
+const DETAIL_KEYS = ['source', 'line', 'path', 'expected', 'found'] as const satisfies readonly (keyof TrajectoryErrorDetails)[];
 
 function describePosition(d: TrajectoryErrorDetails): string {
   const where = [d.source, d.line !== undefined ? `line ${d.line}` : undefined, d.path].filter((x) => x !== undefined);
@@ -50,8 +54,12 @@ export class TrajectoryError extends Error {
    * @param details - Where it happened, what was expected and what was found; the
    *   message is built from them.
    * @param options - `cause`: the underlying error, if any.
+   * @throws TypeError when `details` or `options` has a key they do not define (a
+   *   misspelled `pth` would otherwise lose the position silently).
    */
   constructor(details: TrajectoryErrorDetails, options?: { cause?: unknown }) {
+    assertKnownKeys(details, DETAIL_KEYS, 'TrajectoryError', 'details');
+    assertKnownKeys(options, ['cause'], 'TrajectoryError', 'options');
     super(`${describePosition(details)}expected ${details.expected}, found ${details.found}`, options);
     this.source = details.source;
     this.line = details.line;

@@ -1,5 +1,6 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { fail, isRecord, pathIndex, pathKey, type Where } from './_json-path.js';
 import { stringOption } from './_options.js';
@@ -12,6 +13,9 @@ export interface ValidateOptions {
 }
 
 const STEP_FIELDS = ['thought', 'observation', 'title'] as const;
+
+/** The keys of {@link ValidateOptions}. @internal */
+export const VALIDATE_OPTION_KEYS = optionKeys<ValidateOptions>({ source: true });
 
 /**
  * Checks one step at `path`: an object whose `action` is a string with something
@@ -43,7 +47,7 @@ export function checkStep(value: unknown, where: Where, path: string): Step {
  *
  * @param value - The value to check.
  * @param options - `source`, a label for the errors.
- * @throws TypeError when `value` is not an object.
+ * @throws TypeError when `value` is not an object, or `options` has a key other than `source`.
  * @throws {@link TrajectoryError} with the JSON path of the first problem (`$.steps[2].action`).
  * @example
  * ```ts
@@ -56,6 +60,7 @@ export function checkStep(value: unknown, where: Where, path: string): Step {
 export function assertTrajectory(value: unknown, options?: ValidateOptions): asserts value is Trajectory {
   const fn = 'assertTrajectory';
   assertOptions(options, fn);
+  assertKnownKeys(options, VALIDATE_OPTION_KEYS, fn);
   const where: Where = { source: stringOption(options?.source, fn, 'source') };
   if (!isRecord(value)) throw new TypeError(`${fn}: argument 'value' must be an object, got ${describeType(value)}`);
 
