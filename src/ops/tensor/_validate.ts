@@ -8,9 +8,12 @@
  * memory: a check is one JavaScript pass over the backend's own memory (no copy, no tfjs op).
  * On other backends (webgpu, webgl) a check is one fused reduction on the device and one
  * synchronous read of its few counts; only when a count is not 0 are the tensors read back to
- * find and name the first bad position (the error path). tfjs's webgpu backend cannot read
- * synchronously without `OffscreenCanvas` (Node), so there `validate: true` is refused with a
- * TypeError that says so, rather than skipped.
+ * find and name the first bad position (the error path). On webgpu the default is off: a
+ * synchronous read stalls the GPU queue on every call, tfjs cannot do it at all without
+ * `OffscreenCanvas` (Node), and it fails on some browser adapters; there the kernels poison
+ * instead (a bad value makes the loss and the whole gradient NaN, never a plausible number),
+ * and an explicit `validate: true` is honoured where a synchronous read exists, refused with a
+ * TypeError where it does not.
  * @internal
  * @module
  */
@@ -50,18 +53,19 @@ export function canReadSync(): boolean {
 }
 
 /**
- * Reads the `validate` option: default true. A TypeError when it is not a boolean, or when it
- * is on and the backend cannot read synchronously (tfjs's webgpu backend in Node), naming the
- * way out.
+ * Reads the `validate` option: default true, except on webgpu (false: the kernels poison the
+ * loss and gradient with NaN instead of a synchronous read per call). A TypeError when it is
+ * not a boolean, or when it is explicitly on and the backend cannot read synchronously
+ * (tfjs's webgpu backend in Node), naming the way out.
  * @internal
  */
 export function resolveValidate(value: unknown, fn: string): boolean {
-  if (value === undefined) value = true;
+  if (value === undefined) return onHostBackend() || tf.getBackend() !== 'webgpu';
   if (typeof value !== 'boolean') throw new TypeError(`${fn}: option 'validate' must be a boolean, got ${describeType(value)}`);
   if (value && !canReadSync()) {
     throw new TypeError(
-      `${fn}: option 'validate' (on by default) checks the values with one synchronous read, which tfjs's ${tf.getBackend()} backend cannot do here (no OffscreenCanvas, as in Node); ` +
-        'pass { validate: false } to skip the check (a bad value then gives NaN or ±Infinity, never a plausible number; see docs/losses.md)',
+      `${fn}: option 'validate: true' checks the values with one synchronous read, which tfjs's ${tf.getBackend()} backend cannot do here (no OffscreenCanvas, as in Node); ` +
+        'leave it out: on webgpu a bad value then makes the loss and the whole gradient NaN, never a plausible number (see docs/losses.md)',
     );
   }
   return value;

@@ -13,12 +13,13 @@ import { hostValues, nonFiniteFlags, readCounts, resolveValidate, valuesOf } fro
 /** Options of {@link aggregateLoss}. */
 export interface AggregateLossOptions {
   /**
-   * Check the values (default true): a mask value other than 0/1, a NaN / ±Infinity value of
+   * Check the values (default true; false on webgpu): a mask value other than 0/1, a NaN / ±Infinity value of
    * `perToken` where the mask is 1, or a result that overflows float32 throws a RangeError
    * naming the position, as `aggregateLossArray` does. On cpu and wasm the check is one pass
    * over host memory; on other backends one reduction and one read back (a GPU sync).
-   * `false` skips it: a bad value then makes the result NaN or ±Infinity. tfjs's webgpu
-   * backend in Node cannot read synchronously: pass `false` there.
+   * `false` skips it: a bad value then makes the result NaN or ±Infinity. On webgpu the
+   * default is `false` (a synchronous read per call would stall the GPU queue, and tfjs
+   * cannot do it in Node); `true` is honoured where the backend can read synchronously.
    */
   readonly validate?: boolean | undefined;
 }

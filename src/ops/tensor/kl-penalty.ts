@@ -11,12 +11,13 @@ import { assertAllFinite, firstNonFinite, hostValues, nonFiniteFlags, positionTe
 /** {@link KlOptions} plus what only the tensor version has. */
 export interface KlPenaltyTensorOptions extends KlOptions {
   /**
-   * Check the values (default true): a NaN or ±Infinity in `logProbs` or `refLogProbs`, or a
+   * Check the values (default true; false on webgpu): a NaN or ±Infinity in `logProbs` or `refLogProbs`, or a
    * value that overflows (k3 with `clamp: null`, a huge Delta with k2), throws a RangeError
    * naming the argument and the first bad position, as `klPenaltyArray` does. On cpu and wasm
    * the check is one pass over host memory; on other backends one reduction and one read back
    * (a GPU sync). `false` skips it: a bad value then comes out as NaN or ±Infinity at its
-   * position. tfjs's webgpu backend in Node cannot read synchronously: pass `false` there.
+   * position. On webgpu the default is `false` (a synchronous read per call would stall the
+   * GPU queue, and tfjs cannot do it in Node): a bad value then gives NaN or ±Infinity.
    */
   readonly validate?: boolean | undefined;
 }

@@ -28,7 +28,7 @@ export interface PolicyLossInputs {
 /** {@link PolicyLossOptions} plus what only the tensor version has. */
 export interface PolicyLossTensorOptions extends PolicyLossOptions {
   /**
-   * Check the values (default true): a mask value other than 0/1, NaN / ±Infinity in an input
+   * Check the values (default true; false on webgpu): a mask value other than 0/1, NaN / ±Infinity in an input
    * at a valid (mask 1) position, or a loss, metric or gradient that overflows float32 (e.g.
    * `logRatioClamp: null` and a log-ratio above 88) throws a RangeError naming the array and
    * the first bad position, as `policyLossArray` does. Positions where the mask is 0 are never
@@ -36,8 +36,9 @@ export interface PolicyLossTensorOptions extends PolicyLossOptions {
    * cost, whatever this option says. On other backends the check reads the stats (7 numbers)
    * back to the host once: a GPU sync. `false` skips that read: a bad input then makes the loss
    * and (webgpu) the whole gradient NaN, an overflow makes them ±Infinity or NaN, never a
-   * plausible number. tfjs's webgpu backend in Node cannot read synchronously: pass `false`
-   * there (the default throws a TypeError saying so).
+   * plausible number. On webgpu the default is `false` (a synchronous read per call would
+   * stall the GPU queue, and tfjs cannot do it in Node), so there a bad value poisons the
+   * loss and gradient with NaN; `true` is honoured where the backend can read synchronously.
    */
   readonly validate?: boolean | undefined;
 }

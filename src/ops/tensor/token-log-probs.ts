@@ -8,14 +8,14 @@ import { resolveValidate } from './_validate.js';
 /** Options of {@link tokenLogProbs} and {@link entropyFromLogits}. */
 export interface LogitsOpOptions {
   /**
-   * Check the values (default true): a NaN or +Infinity logit, a row without a finite logit,
+   * Check the values (default true; false on webgpu): a NaN or +Infinity logit, a row without a finite logit,
    * an id that is not an integer in [0, V) (float32 ids are never truncated), or a
    * log-probability that overflows float32 (finite logits ~1e38 apart) throws a RangeError
    * naming its position. On the cpu and wasm backends the fused kernels check while they
    * compute, at no cost, whatever this option says. On other backends the check reads the
    * rows' flags back to the host (a GPU sync). `false` skips that read: a bad row then gives
-   * NaN there, never a plausible number. tfjs's webgpu backend in Node cannot read
-   * synchronously: pass `false` there.
+   * NaN there, never a plausible number. On webgpu the default is `false` (a synchronous
+   * read per call would stall the GPU queue, and tfjs cannot do it in Node).
    */
   readonly validate?: boolean | undefined;
 }
