@@ -1,4 +1,4 @@
-import { alignSequences, type AlignmentSegment } from './align.js';
+import { alignWith, type AlignmentSegment } from './align.js';
 import type { ParseStepOutputResult } from './parse-step-output.js';
 import { createStepScorer, type StepRewardOptions } from './step-scorer.js';
 import type { Sequence } from './types.js';
@@ -29,6 +29,11 @@ export interface StepRewardExplanation {
 /**
  * {@link stepReward} with its workings: the parsed output, the sequences compared,
  * and an alignment of action against expert step that `renderAlignment` prints.
+ * The alignment is a second comparison under the same `maxWork` (for the lcs metric it
+ * needs about twice the units of the reward).
+ *
+ * @throws ScoringLimitError when the reward or the alignment needs more than
+ *   `options.maxWork` work units, or a scoring deadline passes.
  *
  * @example
  * ```ts
@@ -41,9 +46,8 @@ export interface StepRewardExplanation {
 export function explainStepReward(output: string, expertStep: string, options?: StepRewardOptions): StepRewardExplanation {
   const scorer = createStepScorer(expertStep, options, 'explainStepReward');
   const { reward, parsed, action, expert, truncated } = scorer.score(output, 'output');
+  const method = scorer.metric === 'lcs' ? 'lcs' : 'difflib';
   const alignment =
-    action === null
-      ? []
-      : alignSequences(action, expert, { method: scorer.metric === 'lcs' ? 'lcs' : 'difflib', autojunk: scorer.autojunk });
+    action === null ? [] : scorer.budgeted(action, () => alignWith(action, expert, method, scorer.autojunk, 'explainStepReward'));
   return { reward, parsed, metric: scorer.metric, granularity: scorer.granularity, action, expert, truncated, alignment };
 }

@@ -24,6 +24,7 @@ export type {
   StepOutputFormatError,
 } from './parse-step-output.js';
 export type { Metric, SimilarityFn, StepRewardOptions } from './step-scorer.js';
+export { ScoringLimitError, withScoringDeadline } from './scoring-limits.js';
 export { stepReward } from './step-reward.js';
 export { stepRewards } from './step-rewards.js';
 export { explainStepReward } from './explain-step-reward.js';

@@ -1,4 +1,5 @@
 import { NO_ID } from './intern.js';
+import { checkLimits, meter, settleWork, unitsLeft } from './scoring-limits.js';
 
 /**
  * The core of difflib's SequenceMatcher on integer ids, shared by the
@@ -83,9 +84,10 @@ export function liveRows(ix: BIndex, aIds: Int32Array, la: number, into: Int32Ar
 }
 
 /**
- * find_longest_match's `j2len` (run lengths by position in b), shared by every search: a search runs
- * to completion before another starts, and every row of every search gets a new
- * stamp, so an entry is valid only for the row that wrote it and the next one.
+ * find_longest_match's `j2len` (run lengths by position in b), shared by every search.
+ * Every row of every search gets a new stamp, taken before the search starts (so a
+ * search stopped half-way by a scoring limit leaves nothing a later one can read), so
+ * an entry is valid only for the row that wrote it and the next one.
  */
 const j2 = { len: new Int32Array(0), stamp: new Int32Array(0), clock: 1 };
 
@@ -140,6 +142,10 @@ function longestRunDp(
   let besti = alo;
   let bestj = blo;
   let bestsize = 0;
+  // Work units: one per (row, position of b) visited, counted per row against an int32
+  // allowance (`left`), settled with the meter when it runs out and at the end.
+  let left = unitsLeft();
+  let from = left;
   const liveRows = live.rows;
   for (let r = firstAtLeast(liveRows, 0, live.count, alo); r < live.count; r++) {
     const i = liveRows[r];
@@ -149,8 +155,17 @@ function longestRunDp(
     // Positions are ascending: walk down from the last one < bhi to the first one >= blo.
     let lo = start[id];
     let hi = start[id + 1];
-    if (pos[hi - 1] >= bhi) hi = firstAtLeast(pos, lo, hi - 1, bhi);
-    if (pos[lo] < blo) lo = firstAtLeast(pos, lo + 1, hi, blo);
+    // A binary search that clips the positions to [blo, bhi) costs a unit per halving.
+    if (pos[hi - 1] >= bhi) {
+      left -= 32 - Math.clz32(hi - lo);
+      hi = firstAtLeast(pos, lo, hi - 1, bhi);
+    }
+    if (pos[lo] < blo) {
+      left -= 32 - Math.clz32(hi - lo);
+      lo = firstAtLeast(pos, lo + 1, hi, blo);
+    }
+    left -= hi - lo + 1;
+    if (left < 0) left = from = settleWork(from - left);
     // Walking down, `>=` keeps the smallest j among this row's longest runs, which is
     // the one Python's ascending walk with `>` would keep.
     let rowBest = 0;
@@ -175,6 +190,8 @@ function longestRunDp(
       bestsize = rowBest;
     }
   }
+  meter.work += from - left;
+  if (meter.work > meter.checkAt) checkLimits();
   out[0] = besti;
   out[1] = bestj;
   out[2] = bestsize;
@@ -203,13 +220,26 @@ function longestRunAnchored(
   let besti = alo;
   let bestj = blo;
   let bestsize = 0;
+  // Work units: one per row visited; two per (row, position of b) visited, which starts a
+  // diagonal walk (its set-up and two data-dependent loop exits cost about as much as
+  // two cells of the dynamic programme); and one per element compared on the walk (the
+  // walks, not the rows, are what can be long).
+  let left = unitsLeft();
+  let from = left;
   for (let r = alo + spacing - 1; r < ahi; r += spacing) {
+    left--;
     const id = aIds[r];
     if (id === NO_ID || inB2j[id] === 0) continue;
     let lo = start[id];
     let hi = start[id + 1];
-    if (pos[hi - 1] >= bhi) hi = firstAtLeast(pos, lo, hi - 1, bhi);
-    if (pos[lo] < blo) lo = firstAtLeast(pos, lo + 1, hi, blo);
+    if (pos[hi - 1] >= bhi) {
+      left -= 32 - Math.clz32(hi - lo);
+      hi = firstAtLeast(pos, lo, hi - 1, bhi);
+    }
+    if (pos[lo] < blo) {
+      left -= 32 - Math.clz32(hi - lo);
+      lo = firstAtLeast(pos, lo + 1, hi, blo);
+    }
     for (let p = lo; p < hi; p++) {
       const j = pos[p];
       // Back along the diagonal; a run reaching the previous visited row was seen there.
@@ -219,13 +249,19 @@ function longestRunAnchored(
         if (e !== aIds[r - back - 1] || inB2j[e] === 0) break;
         back++;
       }
-      if (back === spacing) continue;
+      if (back === spacing) {
+        left -= spacing + 2;
+        if (left < 0) left = from = settleWork(from - left);
+        continue;
+      }
       let size = back + 1;
       while (r - back + size < ahi && j - back + size < bhi) {
         const e = bIds[j - back + size];
         if (e !== aIds[r - back + size] || inB2j[e] === 0) break;
         size++;
       }
+      left -= size + 2;
+      if (left < 0) left = from = settleWork(from - left);
       const i0 = r - back;
       const j0 = j - back;
       if (size > bestsize || (size === bestsize && (i0 < besti || (i0 === besti && j0 < bestj)))) {
@@ -235,6 +271,8 @@ function longestRunAnchored(
       }
     }
   }
+  meter.work += from - left;
+  if (meter.work > meter.checkAt) checkLimits();
   out[0] = besti;
   out[1] = bestj;
   out[2] = bestsize;

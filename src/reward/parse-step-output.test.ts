@@ -79,4 +79,13 @@ describe('parseStepOutput', () => {
     expect(() => parseStepOutput('x', { unwrapSolution: 'yes' as never })).toThrow(/option 'unwrapSolution'/);
     expect(() => parseStepOutput('x', 3 as never)).toThrow(/argument 'options' must be an object/);
   });
+
+  it('rejects unknown (misspelled) options, naming the nearest valid one', () => {
+    expect(() => parseStepOutput('<think>t</think>x', { thinktag: 'reasoning' } as never)).toThrow(
+      new TypeError(
+        "parseStepOutput: unknown option 'thinktag' in 'options' (did you mean 'thinkTag'?); valid options: thinkTag, requireThink, implicitOpen, unwrapSolution, solutionTag",
+      ),
+    );
+    expect(() => parseStepOutput('x', { unwrapSoluton: true } as never)).toThrow(/unknown option 'unwrapSoluton' in 'options' \(did you mean 'unwrapSolution'\?\)/);
+  });
 });

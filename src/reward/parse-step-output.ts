@@ -1,5 +1,6 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { isPythonSpace, pyStrip } from '../_lib/python-whitespace.js';
 
 /** Options of {@link parseStepOutput}. */
@@ -73,6 +74,9 @@ export interface StepOutputFormatError {
 export type ParseStepOutputResult = ParsedStepOutput | StepOutputFormatError;
 
 const FN = 'parseStepOutput';
+
+/** The keys of {@link ParseStepOutputOptions}, for the unknown-option check. @internal */
+export const PARSE_OPTION_KEYS: readonly string[] = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag'];
 const TAG_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 function tagOption(value: unknown, name: string, fallback: string): string {
@@ -125,7 +129,8 @@ function firstNonSpace(text: string): number {
  *   `str.strip()` whitespace, and must not be empty;
  * - with `requireThink: false`, an output with no think tag at all is all action.
  * Tags are matched exactly (case-sensitive). This function never throws for any
- * string; it throws a `TypeError` only for a non-string or a bad option.
+ * string; it throws a `TypeError` only for a non-string, a bad option value or an
+ * unknown option (a misspelled one is never ignored).
  *
  * @example
  * ```ts
@@ -141,6 +146,7 @@ function firstNonSpace(text: string): number {
 export function parseStepOutput(text: string, options: ParseStepOutputOptions = {}): ParseStepOutputResult {
   assertString(text, FN, 'text');
   assertOptions(options, FN);
+  assertKnownKeys(options, PARSE_OPTION_KEYS, FN, 'options');
   const tag = tagOption(options.thinkTag, 'thinkTag', 'think');
   const requireThink = booleanOption(options.requireThink, 'requireThink', true);
   const implicitOpen = booleanOption(options.implicitOpen, 'implicitOpen', false);

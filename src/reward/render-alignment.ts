@@ -1,3 +1,5 @@
+import { assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import type { AlignmentSegment } from './align.js';
 
 /** Options of {@link renderAlignment}. */
@@ -17,6 +19,8 @@ export interface RenderAlignmentOptions {
  * ```
  */
 export function renderAlignment(segments: readonly AlignmentSegment[], options: RenderAlignmentOptions = {}): string {
+  assertOptions(options, 'renderAlignment');
+  assertKnownKeys(options, ['color'], 'renderAlignment', 'options');
   const color = options.color === true;
   let out = '';
   for (const { op, text } of segments) {

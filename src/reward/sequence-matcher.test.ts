@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SequenceMatcher, type Opcode } from './sequence-matcher.js';
+import { sequenceRatio } from './sequence-ratio.js';
 import type { Token } from './types.js';
 
 // Expected values in this file are the outputs of CPython's difflib (its
@@ -197,6 +198,17 @@ describe('SequenceMatcher: properties', () => {
         expect(rebuild(ea, eb, new SequenceMatcher(a, b, { autojunk: aj }).getOpcodes())).toEqual(eb);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('SequenceMatcher and sequenceRatio options', () => {
+  it('rejects unknown (misspelled) options, naming the nearest valid one', () => {
+    expect(() => new SequenceMatcher('a', 'b', { autoJunk: false } as never)).toThrow(
+      new TypeError("SequenceMatcher: unknown option 'autoJunk' in 'options' (did you mean 'autojunk'?); valid options: isjunk, autojunk"),
+    );
+    expect(() => sequenceRatio('a', 'b', { isJunk: null } as never)).toThrow(
+      new TypeError("sequenceRatio: unknown option 'isJunk' in 'options' (did you mean 'isjunk'?); valid options: isjunk, autojunk"),
     );
   });
 });

@@ -3,6 +3,8 @@ import { NO_ID, assertSequence, encodeSequence, type Encoding } from './intern.j
 import { findLongest, indexB, liveRows, newIndex, walkBlocks, type BIndex, type LiveRows } from './matcher-core.js';
 import type { Sequence, Token } from './types.js';
 import { assertIntegerInRange, assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
+import { beginComparison, endComparison } from './scoring-limits.js';
 
 /**
  * A matching block: `a[a .. a + size)` equals `b[b .. b + size)`. Same fields as
@@ -44,6 +46,9 @@ export interface SequenceMatcherOptions {
 }
 
 const FN = 'SequenceMatcher';
+
+/** The keys of {@link SequenceMatcherOptions}, for the unknown-option check. @internal */
+export const SEQUENCE_MATCHER_OPTION_KEYS: readonly string[] = ['isjunk', 'autojunk'];
 
 function ratioOf(matches: number, length: number): number {
   return length ? (2.0 * matches) / length : 1.0;
@@ -92,10 +97,11 @@ export class SequenceMatcher {
    * @param b - The second sequence (default `''`); its index is built here.
    * @param options - `isjunk` and `autojunk`, as in Python.
    * @throws TypeError when a sequence is neither a string nor an array of tokens,
-   *   or a token is not a string or a number (NaN included).
+   *   or a token is not a string or a number (NaN included), or an option is unknown.
    */
   constructor(a: Sequence = '', b: Sequence = '', options: SequenceMatcherOptions = {}) {
     assertOptions(options, FN);
+    assertKnownKeys(options, SEQUENCE_MATCHER_OPTION_KEYS, FN, 'options');
     const { isjunk = null, autojunk = true } = options;
     if (isjunk !== null && typeof isjunk !== 'function') {
       throw new TypeError(`${FN}: option 'isjunk' must be a function or null, got ${describeType(isjunk)}`);
@@ -245,7 +251,12 @@ export class SequenceMatcher {
     assertIntegerInRange(blo, 0, bHi, `${FN}.findLongestMatch`, 'blo');
     const found = new Int32Array(3);
     const live = this.#live();
-    findLongest(this.#index, aIds, live, alo, aHi, blo, bHi, found);
+    const owned = beginComparison(`${FN}.findLongestMatch`, this.#a, this.#b, '', Infinity);
+    try {
+      findLongest(this.#index, aIds, live, alo, aHi, blo, bHi, found);
+    } finally {
+      endComparison(owned);
+    }
     return { a: found[0] as number, b: found[1] as number, size: found[2] as number };
   }
 
@@ -267,7 +278,12 @@ export class SequenceMatcher {
   getMatchingBlocks(): Match[] {
     if (this.#matchingBlocks === null) {
       const triples: number[][] = [];
-      walkBlocks(this.#index, this.#aIds, this.#aIds.length, this.#live(), (i, j, k) => triples.push([i, j, k]));
+      const owned = beginComparison(`${FN}.getMatchingBlocks`, this.#a, this.#b, '', Infinity);
+      try {
+        walkBlocks(this.#index, this.#aIds, this.#aIds.length, this.#live(), (i, j, k) => triples.push([i, j, k]));
+      } finally {
+        endComparison(owned);
+      }
       // Blocks never overlap and are increasing in both sequences, so sorting by a suffices.
       triples.sort((x, y) => (x[0] as number) - (y[0] as number));
       const blocks: Match[] = [];
@@ -379,7 +395,12 @@ export class SequenceMatcher {
     if (this.#matchingBlocks !== null) {
       for (const block of this.#matchingBlocks) matches += block.size;
     } else {
-      matches = walkBlocks(this.#index, this.#aIds, la, this.#live(), null);
+      const owned = beginComparison(`${FN}.ratio`, this.#a, this.#b, '', Infinity);
+      try {
+        matches = walkBlocks(this.#index, this.#aIds, la, this.#live(), null);
+      } finally {
+        endComparison(owned);
+      }
     }
     return ratioOf(matches, la + lb);
   }

@@ -1,6 +1,8 @@
 import { assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { difflibRatio } from './difflib-ratio.js';
-import { SequenceMatcher, type SequenceMatcherOptions } from './sequence-matcher.js';
+import { beginComparison, endComparison } from './scoring-limits.js';
+import { SEQUENCE_MATCHER_OPTION_KEYS, SequenceMatcher, type SequenceMatcherOptions } from './sequence-matcher.js';
 import type { Sequence } from './types.js';
 
 /**
@@ -13,7 +15,8 @@ import type { Sequence } from './types.js';
  * @param b - The second sequence (in SRL: the expert step); autojunk looks at this one.
  * @param options - Python's `isjunk` and `autojunk` (default `true`).
  * @returns A number in [0, 1]; 1 when both are empty.
- * @throws TypeError when a sequence is not a string or an array of strings and numbers.
+ * @throws TypeError when a sequence is not a string or an array of strings and numbers,
+ *   or an option is unknown.
  * @example
  * ```ts
  * import { sequenceRatio } from 'srl-kit';
@@ -26,8 +29,14 @@ import type { Sequence } from './types.js';
  */
 export function sequenceRatio(a: Sequence, b: Sequence, options?: SequenceMatcherOptions): number {
   assertOptions(options, 'sequenceRatio');
+  assertKnownKeys(options, SEQUENCE_MATCHER_OPTION_KEYS, 'sequenceRatio', 'options');
   const autojunk = options?.autojunk ?? true;
-  // Without isjunk, the one-shot path gives the same double without building a matcher.
-  if ((options?.isjunk ?? null) === null && typeof autojunk === 'boolean') return difflibRatio(a, b, autojunk);
-  return new SequenceMatcher(a, b, options).ratio();
+  const owned = beginComparison('sequenceRatio', a, b, '', Infinity);
+  try {
+    // Without isjunk, the one-shot path gives the same double without building a matcher.
+    if ((options?.isjunk ?? null) === null && typeof autojunk === 'boolean') return difflibRatio(a, b, autojunk);
+    return new SequenceMatcher(a, b, options).ratio();
+  } finally {
+    endComparison(owned);
+  }
 }

@@ -74,6 +74,22 @@ describe('stepReward', () => {
     expect(() => stepReward('x', 'y', { formatPenalty: Number.NaN })).toThrow(/'options.formatPenalty' must be a finite number, got NaN/);
     expect(() => stepReward('x', 'y', { parse: { thinkTag: '' } })).toThrow(/option 'thinkTag'/);
   });
+
+  it('rejects unknown (misspelled) options, naming the nearest valid one', () => {
+    expect(() => stepReward('x', 'y', { metrik: 'lcs' } as never)).toThrow(
+      new TypeError(
+        "stepReward: unknown option 'metrik' in 'options' (did you mean 'metric'?); valid options: metric, granularity, normalize, formatPenalty, parse, autojunk, maxLength, maxWork",
+      ),
+    );
+    expect(() => stepReward('x', 'y', { autoJunk: false } as never)).toThrow(/^stepReward: unknown option 'autoJunk' in 'options' \(did you mean 'autojunk'\?\)/);
+    expect(() => stepRewards([], 'y', { maxwork: 5 } as never)).toThrow(/^stepRewards: unknown option 'maxwork' in 'options' \(did you mean 'maxWork'\?\)/);
+    expect(() => explainStepReward('x', 'y', { granularty: 'word' } as never)).toThrow(
+      /^explainStepReward: unknown option 'granularty' in 'options' \(did you mean 'granularity'\?\)/,
+    );
+    expect(() => stepReward('x', 'y', { parse: { thinktag: 'reasoning' } } as never)).toThrow(
+      /^stepReward: unknown option 'thinktag' in 'options.parse' \(did you mean 'thinkTag'\?\); valid options: thinkTag, requireThink/,
+    );
+  });
 });
 
 describe('stepRewards', () => {

@@ -9,10 +9,13 @@ import { createStepScorer, type StepRewardOptions } from './step-scorer.js';
  *
  * @param output - The model's whole output for this step.
  * @param expertStep - The expert's step k (the target).
- * @param options - Metric, granularity, normalization, penalty and parsing options.
+ * @param options - Metric, granularity, normalization, penalty, parsing options and the
+ *   work budget `maxWork`; an unknown option is a `TypeError`.
  * @returns The reward: a number in [0, 1], or the format penalty.
  * @throws TypeError when `output` or `expertStep` is not a string, or an option is invalid.
  * @throws RangeError when a custom metric returns NaN or an infinite number.
+ * @throws ScoringLimitError (a `RangeError`) when the comparison needs more than
+ *   `options.maxWork` work units, or runs past a scoring deadline.
  * @example
  * ```ts
  * import { stepReward } from 'srl-kit';

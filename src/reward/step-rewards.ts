@@ -7,6 +7,8 @@ import { createStepScorer, type StepRewardOptions } from './step-scorer.js';
  * less than G separate calls. The rewards keep the order of `outputs`.
  *
  * @throws TypeError naming the index (`outputs[3]`) of an output that is not a string.
+ * @throws ScoringLimitError when one comparison needs more than `options.maxWork` work
+ *   units (each output has the whole budget), or a scoring deadline passes.
  * @example
  * ```ts
  * import { stepRewards } from 'srl-kit';

@@ -1,10 +1,12 @@
 import { assertFiniteNumber, assertIntegerInRange, assertOptions, assertString } from '../_lib/assert.js';
 import { sliceCodePoints } from '../_lib/code-points.js';
 import { describeType } from '../_lib/describe.js';
+import { assertKnownKeys } from '../_lib/options.js';
 import { difflibRatio } from './difflib-ratio.js';
-import { lcsRatio } from './lcs-ratio.js';
+import { lcsSimilarity } from './lcs-ratio.js';
 import type { Normalizer } from './normalizers.js';
-import { parseStepOutput, type ParseStepOutputOptions, type ParseStepOutputResult } from './parse-step-output.js';
+import { PARSE_OPTION_KEYS, parseStepOutput, type ParseStepOutputOptions, type ParseStepOutputResult } from './parse-step-output.js';
+import { beginComparison, endComparison } from './scoring-limits.js';
 import { SequenceMatcher } from './sequence-matcher.js';
 import { toSequence, type Granularity } from './tokenize.js';
 import type { Sequence } from './types.js';
@@ -47,7 +49,32 @@ export interface StepRewardOptions {
    * product of the lengths in the worst case; a cap bounds it for untrusted input.
    */
   readonly maxLength?: number | undefined;
+  /**
+   * The most work one comparison may take, in work units (a positive integer, or
+   * `Infinity`; default unlimited, so results stay exact): a comparison that would need
+   * more throws a {@link ScoringLimitError} instead of running on. Units are counted, not
+   * timed, so the same input always passes or always fails: for `'difflib'`, one per
+   * (row of the action, position of the expert step) pair that the longest-match search
+   * visits; for `'lcs'`, one per (row, 4 words of 32 bits) of the bit-vector LCS (known before it
+   * starts, so it fails at once). A custom metric is not counted. A unit costs about 2 to
+   * 7 ns on a small cloud VM, so `100_000_000` stops an item after about half a second
+   * while long real text passes (docs/reward.md, "Bounding the cost of an item").
+   * `explainStepReward` applies it to its alignment too. Checked when the scorer is made.
+   */
+  readonly maxWork?: number | undefined;
 }
+
+/** The keys of {@link StepRewardOptions}, for the unknown-option check. @internal */
+export const STEP_REWARD_OPTION_KEYS: readonly string[] = [
+  'metric',
+  'granularity',
+  'normalize',
+  'formatPenalty',
+  'parse',
+  'autojunk',
+  'maxLength',
+  'maxWork',
+];
 
 /** What scoring one output produced; the shared core of the public reward functions. @internal */
 export interface StepScore {
@@ -64,7 +91,11 @@ export interface StepScorer {
   readonly metric: 'difflib' | 'lcs' | 'custom';
   readonly granularity: 'char' | 'word' | 'custom';
   readonly autojunk: boolean;
+  /** The work budget of one comparison (Infinity: none). */
+  readonly maxWork: number;
   score(output: string, arg: string): StepScore;
+  /** Runs `body` as one comparison of `action` with the expert step, under `maxWork`. */
+  budgeted<T>(action: Sequence, body: () => T): T;
 }
 
 function normalizerList(value: unknown, fn: string): readonly Normalizer[] {
@@ -108,6 +139,7 @@ function truncate(seq: Sequence, maxLength: number | undefined): Sequence {
 export function createStepScorer(expertStep: string, options: StepRewardOptions | undefined, fn: string): StepScorer {
   assertString(expertStep, fn, 'expertStep');
   assertOptions(options, fn);
+  assertKnownKeys(options, STEP_REWARD_OPTION_KEYS, fn, 'options');
   const opts = options ?? {};
   const metric = opts.metric ?? 'difflib';
   if (metric !== 'difflib' && metric !== 'lcs' && typeof metric !== 'function') {
@@ -126,9 +158,18 @@ export function createStepScorer(expertStep: string, options: StepRewardOptions 
   }
   const maxLength = opts.maxLength;
   if (maxLength !== undefined) assertIntegerInRange(maxLength, 1, Number.MAX_SAFE_INTEGER, fn, 'options.maxLength');
+  const maxWork = opts.maxWork === undefined ? Infinity : opts.maxWork;
+  if (maxWork !== Infinity && (typeof maxWork !== 'number' || !Number.isSafeInteger(maxWork) || maxWork < 1)) {
+    throw new RangeError(
+      `${fn}: argument 'options.maxWork' must be a positive integer or Infinity, got ${
+        typeof maxWork === 'number' ? String(maxWork) : typeof maxWork === 'string' ? JSON.stringify(maxWork) : describeType(maxWork)
+      }`,
+    );
+  }
   const normalize = normalizerList(opts.normalize, fn);
   const parseOptions = opts.parse ?? {};
   // Check the parse options now, so a bad option is reported even if every output is well formed.
+  assertKnownKeys(parseOptions, PARSE_OPTION_KEYS, fn, 'options.parse');
   parseStepOutput('', parseOptions);
 
   const expertFull = toSequence(applyNormalizers(expertStep, normalize, fn, 'expert step'), granularity, fn);
@@ -137,15 +178,38 @@ export function createStepScorer(expertStep: string, options: StepRewardOptions 
   // Token sequences reuse one matcher (the expert is indexed once); strings take the
   // allocation-free one-shot path, which is faster still.
   let matcher: SequenceMatcher | null = null;
+  const unit = granularity === 'char' ? '' : granularity === 'word' ? 'words' : 'tokens';
 
-  const similarity = (action: Sequence): number => {
+  const compare = (action: Sequence): number => {
     if (metric === 'difflib') {
       if (typeof action === 'string' && typeof expert === 'string') return difflibRatio(action, expert, autojunk);
       matcher ??= new SequenceMatcher('', expert, { autojunk });
       matcher.setSeq1(action);
       return matcher.ratio();
     }
-    if (metric === 'lcs') return lcsRatio(action, expert);
+    return lcsSimilarity(action, expert, fn);
+  };
+
+  const budgeted = <T>(action: Sequence, body: () => T): T => {
+    const owned = beginComparison(fn, action, expert, unit, maxWork);
+    try {
+      return body();
+    } finally {
+      endComparison(owned);
+    }
+  };
+
+  const similarity = (action: Sequence): number => {
+    if (metric !== 'difflib' && metric !== 'lcs') return custom(action);
+    const owned = beginComparison(fn, action, expert, unit, maxWork);
+    try {
+      return compare(action);
+    } finally {
+      endComparison(owned);
+    }
+  };
+
+  const custom = (action: Sequence): number => {
     const value: unknown = (metric as (a: Sequence, b: Sequence) => unknown)(action, expert);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new RangeError(
@@ -159,6 +223,8 @@ export function createStepScorer(expertStep: string, options: StepRewardOptions 
     metric: typeof metric === 'function' ? 'custom' : metric,
     granularity: typeof granularity === 'function' ? 'custom' : granularity,
     autojunk,
+    maxWork,
+    budgeted,
     score(output: string, arg: string): StepScore {
       assertString(output, fn, arg);
       const parsed = parseStepOutput(output, parseOptions);
