@@ -17,13 +17,13 @@
  * >= 1.7x on 2 cores).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { stepReward } from '../src/reward/index.js';
+import { realPairs, type RealPair } from './real-pairs.js';
 
 // The built package (what users run), hosted by plain `node` (bench/server-host.mjs): from
 // here its workers and processes would inherit the tsx loader, which costs throughput.
@@ -38,18 +38,9 @@ const REQUESTS = quick ? 1500 : 4000;
 const ROUNDS = quick ? 1 : 3;
 const CHECKED = 8;
 
-interface Pair {
-  readonly output: string;
-  readonly expert: string;
-  readonly action: string;
-}
 /** Real step pairs with a non-empty action (well formed for the reference's check too). */
-const PAIRS = gunzipSync(readFileSync(fileURLToPath(new URL('../test/fixtures/reward/pairs.jsonl.gz', import.meta.url))))
-  .toString('utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as Pair)
-  .filter((p) => p.action !== '');
+const PAIRS = realPairs();
+type Pair = RealPair;
 
 const bodies: string[] = [];
 const expected: number[][] = [];

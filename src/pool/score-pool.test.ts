@@ -155,3 +155,50 @@ describe('createScorePool', () => {
     }
   });
 });
+
+describe('limits (issue 17)', () => {
+  const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
+  const periodic = symbols.repeat(60).slice(0, 6000);
+  const heavy: ScoreItem = { output: `<think>t</think>${periodic}`, target: [...periodic].reverse().join(''), options: { maxWork: 100_000 } };
+
+  it('a worker count beyond max(16, 4 x cores) is a RangeError at creation, not an out-of-memory crash', () => {
+    expect(() => createScorePool({ workers: 1e6 })).toThrow(/^createScorePool: option 'workers' must be an integer in \[0, \d+\], got 1000000$/);
+    expect(() => createScorePool({ wokers: 2 } as never)).toThrow(/did you mean 'workers'\?/);
+  });
+
+  it('an item over its maxWork is a ScoringLimitError naming items[i], in this thread and on the workers', async () => {
+    const batch = [...items.slice(0, 70), heavy];
+    expect(() => scoreItems(batch)).toThrow(/^scoreItems: items\[70\]: .*maxWork \(100000\)/);
+    for (const workers of [0, 1]) {
+      const pool = createScorePool({ workers });
+      try {
+        const err = await pool.score(batch).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RangeError);
+        expect((err as Error).name).toBe('ScoringLimitError');
+        expect((err as Error).message).toMatch(/^ScorePool\.score: items\[70\]: .*maxWork \(100000\)/);
+        expect((err as { limit: string }).limit).toBe('maxWork');
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('score(items, signal) with many chunks gives no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    const pool = createScorePool({ workers: 1, chunkSize: 2 });
+    try {
+      const controller = new AbortController();
+      const results = await pool.score(items.slice(0, 60), controller.signal);
+      expect(results).toHaveLength(60);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await pool.close();
+    }
+  });
+});

@@ -1,10 +1,13 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { optionalIntOption } from '../_lib/assert.js';
+import { assertOptions } from '../_lib/assert.js';
+import { assertKnownKeys, intOption } from '../_lib/options.js';
+import { ItemError } from './item-error.js';
 import { abortError } from './run-task.js';
-import { scoreItemsYielding } from './score-items.js';
+import { itemFailure, scoreItemsYielding } from './score-items.js';
 import type { ChunkAnswer, ChunkTask, ScoreItem, ScorePool, ScorePoolOptions, ScorePoolStats, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
-import { startWorkerThreads, type WorkerThreads } from './worker-threads.js';
+import { maxWorkers, startWorkerThreads, type WorkerThreads } from './worker-threads.js';
 
 const FN = 'createScorePool';
 
@@ -28,9 +31,11 @@ const FN = 'createScorePool';
  * ```
  */
 export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
-  const workers = optionalIntOption(options.workers, FN, 'workers', 0) ?? availableParallelism();
-  const chunkSize = optionalIntOption(options.chunkSize, FN, 'chunkSize', 1) ?? 64;
-  const maxQueue = optionalIntOption(options.maxQueue, FN, 'maxQueue', 0);
+  assertOptions(options, FN);
+  assertKnownKeys(options, ['workers', 'maxQueue', 'chunkSize'], FN);
+  const workers = intOption(options.workers, FN, 'workers', 0, maxWorkers()) ?? availableParallelism();
+  const chunkSize = intOption(options.chunkSize, FN, 'chunkSize', 1, Number.MAX_SAFE_INTEGER) ?? 64;
+  const maxQueue = intOption(options.maxQueue, FN, 'maxQueue', 0, Number.MAX_SAFE_INTEGER);
   const stats: ScorePoolStats = { tasks: 0, retried: 0, workerCrashes: 0 };
   let closed = false;
 
@@ -40,8 +45,10 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
     const label = `chunk ${index} (items ${start}..${start + items.length - 1})`;
     const answer = (await pool.run((attempt): ChunkTask => ({ items, attempt }), label, signal)) as ChunkAnswer;
     if ('error' in answer) {
-      const E = answer.error.name === 'RangeError' ? RangeError : answer.error.name === 'TypeError' ? TypeError : Error;
-      throw new E(`${answer.error.message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
+      const { name, message } = answer.error;
+      if (answer.error.index !== undefined) throw itemFailure('ScorePool.score', start + answer.error.index, name, message, undefined, answer.error);
+      const E = name === 'RangeError' ? RangeError : name === 'TypeError' ? TypeError : Error;
+      throw new E(`${message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
     }
     return answer.results;
   }
@@ -55,16 +62,39 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
       if (signal?.aborted) throw abortError(signal);
       if (threads === null) {
         stats.tasks += Math.ceil(items.length / chunkSize);
-        return scoreItemsYielding(items, chunkSize, signal);
+        try {
+          return await scoreItemsYielding(items, { signal });
+        } catch (err) {
+          if (!(err instanceof ItemError)) throw err;
+          const cause = err.cause instanceof Error ? err.cause : new Error(String(err.cause));
+          throw itemFailure('ScorePool.score', err.index, cause.name, cause.message, cause);
+        }
       }
       const pool = threads;
-      const chunks: Promise<ScoreResult[]>[] = [];
-      for (let start = 0, index = 0; start < items.length; start += chunkSize, index++) {
-        chunks.push(runChunk(pool, items.slice(start, start + chunkSize), index, start, signal));
+      // Every chunk listens to the signal (the queue and piscina each add a listener): one
+      // inner signal, followed once, with no listener limit, so a large call gives no
+      // MaxListenersExceededWarning.
+      let inner: AbortController | undefined;
+      let unlink = (): void => {};
+      if (signal !== undefined) {
+        const controller = new AbortController();
+        inner = controller;
+        setMaxListeners(0, controller.signal);
+        const follow = (): void => controller.abort(signal.reason);
+        signal.addEventListener('abort', follow, { once: true });
+        unlink = () => signal.removeEventListener('abort', follow);
       }
-      // Avoid unhandled rejections of later chunks when an earlier one fails.
-      for (const c of chunks) c.catch(() => {});
-      return (await Promise.all(chunks)).flat();
+      try {
+        const chunks: Promise<ScoreResult[]>[] = [];
+        for (let start = 0, index = 0; start < items.length; start += chunkSize, index++) {
+          chunks.push(runChunk(pool, items.slice(start, start + chunkSize), index, start, inner?.signal));
+        }
+        // Avoid unhandled rejections of later chunks when an earlier one fails.
+        for (const c of chunks) c.catch(() => {});
+        return (await Promise.all(chunks)).flat();
+      } finally {
+        unlink();
+      }
     },
     close() {
       closed = true;

@@ -3,7 +3,7 @@ import type { StepRewardOptions } from '../reward/step-scorer.js';
 /**
  * One output to score against its expert step. `options` must be JSON-serialisable
  * (it is copied to a worker thread): `metric` `'difflib'`/`'lcs'`, `granularity`
- * `'char'`/`'word'`, `formatPenalty`, `autojunk`, `maxLength` and `parse`; no
+ * `'char'`/`'word'`, `formatPenalty`, `autojunk`, `maxLength`, `maxWork` and `parse`; no
  * functions (custom metrics, tokenizers and normalizers are rejected).
  */
 export interface ScoreItem {
@@ -27,7 +27,10 @@ export interface ScoreResult {
 
 /** Options of {@link createScorePool} and {@link scoreBatch}. */
 export interface ScorePoolOptions {
-  /** Worker threads (default `os.availableParallelism()`); `0` scores in this thread. */
+  /**
+   * Worker threads (default `os.availableParallelism()`); `0` scores in this thread, a
+   * slice of about 10 ms at a time. At most `max(16, 4 x os.availableParallelism())`.
+   */
   readonly workers?: number;
   /** Most chunks waiting in the pool's queue (default: unlimited); beyond it `score` rejects. */
   readonly maxQueue?: number;
@@ -79,4 +82,15 @@ export interface ChunkTask {
 /** A worker's answer: results, or a deterministic error (not retried). @internal */
 export type ChunkAnswer =
   | { readonly results: ScoreResult[] }
-  | { readonly error: { readonly name: string; readonly message: string } };
+  | {
+      readonly error: {
+        readonly name: string;
+        readonly message: string;
+        /** The failed item's index in the chunk. */
+        readonly index?: number;
+        /** A `ScoringLimitError`'s fields. */
+        readonly limit?: 'maxWork' | 'deadline';
+        readonly work?: number;
+        readonly max?: number;
+      };
+    };

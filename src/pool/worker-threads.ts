@@ -1,8 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { createFifoGate } from './fifo-gate.js';
 import { locateWorker } from './locate-worker.js';
 import { runWithRetry } from './run-task.js';
 import type { ScorePoolStats } from './types.js';
+
+/** Most worker threads (or server processes) per core: for CPU-bound scoring more only cost memory. @internal */
+export const MAX_PER_CORE = 4;
+
+/**
+ * The most worker threads a pool or server (or processes a cluster) may start here:
+ * `max(16, 4 x os.availableParallelism())`. A larger number is a `RangeError` at creation,
+ * not a fatal out-of-memory error later.
+ * @internal
+ */
+export function maxWorkers(): number {
+  return Math.max(16, MAX_PER_CORE * availableParallelism());
+}
 
 /** Worker threads running a worker entry of srl-kit's; see {@link startWorkerThreads}. @internal */
 export interface WorkerThreads {

@@ -5,8 +5,10 @@
  * @module
  * @internal
  */
+import { ScoringLimitError } from '../reward/scoring-limits.js';
 import { crashHook } from './crash-hook.js';
-import { scoreOne } from './score-items.js';
+import { ItemError } from './item-error.js';
+import { scoreAll } from './score-items.js';
 import type { ChunkAnswer, ChunkTask } from './types.js';
 
 /**
@@ -23,10 +25,13 @@ export function scoreChunk(task: ChunkTask): ChunkAnswer | Promise<never> {
   const crash = crashHook(task.items.map((i) => i.output), task.attempt);
   if (crash) return crash;
   try {
-    return { results: task.items.map(scoreOne) };
+    return { results: scoreAll(task.items) };
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { error: { name: e.name, message: e.message } };
+    const index = err instanceof ItemError ? err.index : undefined;
+    const cause: unknown = err instanceof ItemError ? err.cause : err;
+    const e = cause instanceof Error ? cause : new Error(String(cause));
+    const limit = cause instanceof ScoringLimitError ? { limit: cause.limit, work: cause.work, max: cause.max } : {};
+    return { error: { name: e.name, message: e.message, ...(index === undefined ? {} : { index }), ...limit } };
   }
 }
 

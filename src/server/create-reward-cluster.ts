@@ -1,8 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { optionalIntOption } from '../_lib/assert.js';
+import { assertOptions } from '../_lib/assert.js';
+import { describeType } from '../_lib/describe.js';
+import { intOption } from '../_lib/options.js';
 import { locateWorker, type WorkerLocation } from '../pool/locate-worker.js';
+import { maxWorkers } from '../pool/worker-threads.js';
 import type { RewardServerAddress, RewardServerOptions } from './create-reward-server.js';
+import { resolveServerOptions } from './server-options.js';
 
 /** Options of {@link createRewardCluster}: the server's, less what cannot cross a process boundary. */
 export interface RewardClusterOptions extends Omit<RewardServerOptions, 'pool' | 'logger' | 'workers'> {
@@ -96,8 +100,28 @@ function defaultOnEvent(event: RewardClusterEvent): void {
  */
 export function createRewardCluster(options: RewardClusterOptions = {}): RewardCluster {
   if (!cluster.isPrimary) throw new Error('createRewardCluster: call it in the primary process, not in a cluster worker');
-  const processes = optionalIntOption(options.processes, 'createRewardCluster', 'processes', 1) ?? availableParallelism();
-  const workers = optionalIntOption(options.workers, 'createRewardCluster', 'workers', 0) ?? 0;
+  const FN = 'createRewardCluster';
+  assertOptions(options, FN);
+  for (const key of ['pool', 'logger']) {
+    if (key in options) throw new TypeError(`${FN}: option '${key}' cannot cross a process boundary (use createRewardServer, or logRequests and onEvent)`);
+  }
+  // The server's own checks, here in the primary, so that a bad option throws now and not in every process.
+  try {
+    resolveServerOptions(options, ['processes', 'restart', 'logRequests', 'onEvent']);
+  } catch (err) {
+    if (err instanceof Error) err.message = err.message.replace(/^createRewardServer:/, `${FN}:`);
+    throw err;
+  }
+  const processes = intOption(options.processes, FN, 'processes', 1, maxWorkers()) ?? availableParallelism();
+  const workers = intOption(options.workers, FN, 'workers', 0, maxWorkers()) ?? 0;
+  for (const key of ['restart', 'logRequests'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      throw new TypeError(`${FN}: option '${key}' must be a boolean, got ${describeType(options[key])}`);
+    }
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new TypeError(`${FN}: option 'onEvent' must be a function, got ${describeType(options.onEvent)}`);
+  }
   const restart = options.restart ?? true;
   const onEvent = options.onEvent ?? defaultOnEvent;
   const { processes: _p, workers: _w, restart: _r, onEvent: _e, logRequests = true, ...server } = options;
@@ -118,11 +142,11 @@ export function createRewardCluster(options: RewardClusterOptions = {}): RewardC
     }
   };
 
-  /** Forks one process and resolves with its address once it listens. */
   /** Forks one process; resolves with its address and pid once it listens. */
   function spawnOne(): Promise<{ address: RewardServerAddress; pid: number }> {
     where ??= locateWorker(undefined, 'server', 'cluster-worker');
-    cluster.setupPrimary({ exec: where.filename, args: [], execArgv: [...process.execArgv, ...where.execArgv] });
+    // 'advanced' serialisation (structured clone): options such as `maxWork: Infinity` cross intact.
+    cluster.setupPrimary({ exec: where.filename, args: [], execArgv: [...process.execArgv, ...where.execArgv], serialization: 'advanced' });
     const worker = cluster.fork();
     const pid = worker.process.pid ?? -1;
     live.add(worker);

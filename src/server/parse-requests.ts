@@ -1,3 +1,4 @@
+import { nearestName } from '../_lib/options.js';
 import { parseStepOutput, type ParseStepOutputOptions, type StepRewardOptions } from '../reward/index.js';
 import { HttpError } from './http-error.js';
 
@@ -34,6 +35,20 @@ export interface ParsedItem {
   readonly options?: StepRewardOptions;
 }
 
+/**
+ * What only the server's operator sets: a client option beyond a ceiling is a 400 naming it.
+ * The operator's own `scoring.maxLength` and `scoring.autojunk: true` are ceilings as well as
+ * defaults: a client may ask for less work (a smaller `maxLength`), never more.
+ */
+export interface ScoringCeilings {
+  /** The work budget of one item (`StepRewardOptions.maxWork`; `Infinity`: none). Clients cannot send it. */
+  readonly maxWork: number;
+  /** The largest `maxLength` a client may ask for (none when undefined). */
+  readonly maxLength?: number;
+  /** When true, a client may not turn `autojunk` off. */
+  readonly autojunk?: boolean;
+}
+
 /** Limits applied while parsing a request. */
 export interface ParseLimits {
   /** The longest `output`/`target`/`query`/`label`, in UTF-16 code units. */
@@ -42,8 +57,19 @@ export interface ParseLimits {
   readonly maxItems: number;
 }
 
-const OPTION_KEYS = new Set(['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength', 'parse']);
-const PARSE_KEYS = new Set(['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag']);
+const OPTION_KEYS = ['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength', 'parse'];
+const PARSE_KEYS = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag'];
+
+/** A 400 for an unknown key, naming the nearest valid one. */
+function unknownKey(key: string, allowed: readonly string[], path: string): HttpError {
+  return new HttpError(400, `unknown option (did you mean '${nearestName(key, allowed)}'?); valid options: ${allowed.join(', ')}`, `${path}.${key}`);
+}
+
+/** Printable text for an error message: control and non-ASCII characters escaped, at most 200 characters. */
+function printable(text: string): string {
+  const clipped = text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  return clipped.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /**
  * Parses JSON text, turning a syntax error into a 400 {@link HttpError} that carries the
@@ -59,7 +85,8 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new HttpError(400, `malformed JSON: ${(err as Error).message}`);
+    // V8's message quotes the input: escape it so that a binary body is not echoed back.
+    throw new HttpError(400, `malformed JSON: ${printable((err as Error).message)}`);
   }
 }
 
@@ -85,6 +112,13 @@ function expectStringArray(v: unknown, path: string, limits: ParseLimits, maxCha
   return v as string[];
 }
 
+/** An expert step: a non-empty string (the same rule as `srl score`'s target). */
+function expectTarget(v: unknown, path: string, limits: ParseLimits): string {
+  const s = expectString(v, path, limits);
+  if (s === '') throw new HttpError(400, 'expected a non-empty string (an expert step), got ""', path);
+  return s;
+}
+
 function expectString(v: unknown, path: string, limits: ParseLimits): string {
   if (typeof v !== 'string') throw new HttpError(400, `expected a string, got ${typeName(v)}`, path);
   if (v.length > limits.maxItemChars) {
@@ -94,22 +128,30 @@ function expectString(v: unknown, path: string, limits: ParseLimits): string {
 }
 
 /**
- * Validates JSON step-reward options (the {@link JsonStepRewardOptions} subset).
+ * Validates JSON step-reward options (the {@link JsonStepRewardOptions} subset), and holds
+ * them to the operator's `ceilings` when given: `maxLength` above the ceiling, `autojunk:
+ * false` where the operator requires it, and `maxWork` (the operator's alone) are 400s.
  *
  * @param v - The parsed value.
  * @param path - Its JSON path, for error messages.
+ * @param ceilings - The server's ceilings (none: only the types and ranges are checked).
  * @returns The options, ready to merge over the server's defaults.
  * @throws HttpError (400) naming the offending path.
  * @example
  * ```ts
  * import { parseOptions } from 'srl-kit/server';
  * parseOptions({ metric: 'lcs' }, '$.items[0].options'); //=> { metric: 'lcs' }
+ * parseOptions({ maxLength: 5000 }, '$.items[0].options', { maxWork: 1e8, maxLength: 2000 });
+ * // throws HttpError 400: $.items[0].options.maxLength: 5000 exceeds the server's ceiling (maxLength 2000)
  * ```
  */
-export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
+export function parseOptions(v: unknown, path: string, ceilings?: ScoringCeilings): JsonStepRewardOptions {
   const o = expectObject(v, path);
   for (const k of Object.keys(o)) {
-    if (!OPTION_KEYS.has(k)) throw new HttpError(400, `unknown option (allowed: ${[...OPTION_KEYS].join(', ')})`, `${path}.${k}`);
+    if (k === 'maxWork' && ceilings !== undefined) {
+      throw new HttpError(400, `the work budget is set by the server's operator only (maxWork ${ceilings.maxWork})`, `${path}.maxWork`);
+    }
+    if (!OPTION_KEYS.includes(k)) throw unknownKey(k, OPTION_KEYS, path);
   }
   const out: { -readonly [K in keyof JsonStepRewardOptions]: JsonStepRewardOptions[K] } = {};
   if (o['metric'] !== undefined) {
@@ -127,17 +169,25 @@ export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
   }
   if (o['autojunk'] !== undefined) {
     if (typeof o['autojunk'] !== 'boolean') throw new HttpError(400, 'expected a boolean', `${path}.autojunk`);
+    if (!o['autojunk'] && ceilings?.autojunk === true) {
+      throw new HttpError(400, "false is above the server's ceiling: its operator requires autojunk (scoring.autojunk true)", `${path}.autojunk`);
+    }
     out.autojunk = o['autojunk'];
   }
   if (o['maxLength'] !== undefined) {
     const m = o['maxLength'];
-    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1) throw new HttpError(400, 'expected a positive integer', `${path}.maxLength`);
+    if (typeof m !== 'number' || !Number.isSafeInteger(m) || m < 1) {
+      throw new HttpError(400, `expected an integer in [1, ${Number.MAX_SAFE_INTEGER}], got ${JSON.stringify(m)}`, `${path}.maxLength`);
+    }
+    if (ceilings?.maxLength !== undefined && m > ceilings.maxLength) {
+      throw new HttpError(400, `${m} exceeds the server's ceiling (maxLength ${ceilings.maxLength})`, `${path}.maxLength`);
+    }
     out.maxLength = m;
   }
   if (o['parse'] !== undefined) {
     const p = expectObject(o['parse'], `${path}.parse`);
     for (const k of Object.keys(p)) {
-      if (!PARSE_KEYS.has(k)) throw new HttpError(400, `unknown option (allowed: ${[...PARSE_KEYS].join(', ')})`, `${path}.parse.${k}`);
+      if (!PARSE_KEYS.includes(k)) throw unknownKey(k, PARSE_KEYS, `${path}.parse`);
     }
     try {
       // The reward module's own checks (tag names, unwrapSolution values), so the rules match exactly.
@@ -161,8 +211,8 @@ export function parseOptions(v: unknown, path: string): JsonStepRewardOptions {
  * @param body - The parsed JSON body.
  * @param limits - Item limits.
  * @returns One item per query, in order.
- * @throws HttpError (400) naming the JSON path, e.g. `$.labels[3]`, or `$.query[2]` when
- * it does not start with `$.prompts[2]`.
+ * @throws HttpError (400) naming the JSON path, e.g. `$.labels[3]` (a label must be a
+ * non-empty string), or `$.query[2]` when it does not start with `$.prompts[2]`.
  * @example
  * ```ts
  * import { parseRewardRequest } from 'srl-kit/server';
@@ -177,6 +227,7 @@ export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedIt
   // response and the label, are held to maxItemChars; the body limit bounds the rest.
   const query = expectStringArray(o['query'], '$.query', limits, Infinity);
   const labels = expectStringArray(o['labels'], '$.labels', limits);
+  labels.forEach((label, i) => expectTarget(label, `$.labels[${i}]`, limits));
   if (labels.length !== query.length) {
     throw new HttpError(400, `expected ${query.length} labels (one per query), got ${labels.length}`, '$.labels');
   }
@@ -210,8 +261,10 @@ export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedIt
  *
  * @param body - The parsed JSON body.
  * @param limits - Item limits.
+ * @param ceilings - The server operator's ceilings on item options (see {@link parseOptions}).
  * @returns The items, with their JSON options validated.
- * @throws HttpError (400) naming the JSON path, e.g. `$.items[2].target`.
+ * @throws HttpError (400) naming the JSON path, e.g. `$.items[2].target` (a target must be a
+ * non-empty string).
  * @example
  * ```ts
  * import { parseScoreRequest } from 'srl-kit/server';
@@ -219,7 +272,7 @@ export function parseRewardRequest(body: unknown, limits: ParseLimits): ParsedIt
  *   { maxItemChars: 1e5, maxItems: 1e4 });
  * ```
  */
-export function parseScoreRequest(body: unknown, limits: ParseLimits): ParsedItem[] {
+export function parseScoreRequest(body: unknown, limits: ParseLimits, ceilings?: ScoringCeilings): ParsedItem[] {
   const o = expectObject(body, '$');
   const arr = o['items'];
   if (!Array.isArray(arr)) throw new HttpError(400, `expected an array, got ${typeName(arr)}`, '$.items');
@@ -228,8 +281,8 @@ export function parseScoreRequest(body: unknown, limits: ParseLimits): ParsedIte
     const path = `$.items[${i}]`;
     const it = expectObject(raw, path);
     const output = expectString(it['output'], `${path}.output`, limits);
-    const target = expectString(it['target'], `${path}.target`, limits);
+    const target = expectTarget(it['target'], `${path}.target`, limits);
     if (it['options'] === undefined) return { output, target };
-    return { output, target, options: parseOptions(it['options'], `${path}.options`) };
+    return { output, target, options: parseOptions(it['options'], `${path}.options`, ceilings) };
   });
 }

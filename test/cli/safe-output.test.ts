@@ -1,12 +1,13 @@
 // The CLI never destroys its input and never leaves a partial file at the output path
 // (issue 17, items 1, 2 and 8): the real `srl` binary on real files, signalled mid-write.
 import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
-import { interruptMidWrite, oneLine, runCliAsync } from './run-cli.js';
+import { interruptMidWrite, oneLine, runCliAsync, SRL, TSX } from './run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'srl-safe-output-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -181,17 +182,35 @@ describe('bad inputs and outputs: one line naming the path, the right exit code,
     rmSync(isDir, { recursive: true });
   }, 60_000);
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable input: exit 1, permission denied', async () => {
+  it('an unreadable input: exit 1, permission denied', async () => {
     const locked = join(dir, 'locked.jsonl');
     writeFileSync(locked, readFileSync(MATH));
     chmodSync(locked, 0o000);
+    // Root reads any file: as root, run the command as the unprivileged user 'nobody' instead.
+    const asRoot = process.getuid?.() === 0;
+    const out = asRoot ? mkdtempSync(join(tmpdir(), 'srl-nobody-')) : outDir;
     try {
-      const r = await runCliAsync(['prompts', locked, '-o', join(outDir, 'x.jsonl')]);
+      let r: { code: number | null; stderr: string };
+      if (asRoot) {
+        chmodSync(dir, 0o755);
+        chmodSync(out, 0o777);
+        const p = spawnSync(TSX, [SRL, 'prompts', locked, '-o', join(out, 'x.jsonl')], {
+          encoding: 'utf8',
+          uid: 65534,
+          gid: 65534,
+          env: { ...process.env, HOME: out },
+          timeout: 60_000,
+        });
+        r = { code: p.status, stderr: p.stderr };
+      } else {
+        r = await runCliAsync(['prompts', locked, '-o', join(out, 'x.jsonl')]);
+      }
       expect(r.code).toBe(1);
       expect(oneLine(r.stderr, 'srl prompts')).toBe(`srl prompts: ${locked}: permission denied`);
-      expect(readdirSync(outDir)).toEqual([]);
+      expect(readdirSync(out)).toEqual([]);
     } finally {
       chmodSync(locked, 0o644);
+      if (asRoot) rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/index.js';
 import { createRewardCluster, type RewardCluster, type RewardClusterEvent } from '../../src/server/index.js';
+import { periodicPair } from './helpers.js';
 
 interface Reply {
   readonly status: number;
@@ -138,7 +139,50 @@ describe('createRewardCluster start-up and options', () => {
   }, 60_000);
 
   it('checks its options', () => {
-    expect(() => createRewardCluster({ processes: 0 })).toThrow(/option 'processes' must be an integer >= 1, got 0/);
-    expect(() => createRewardCluster({ workers: 1.5 })).toThrow(/option 'workers' must be an integer >= 0, got 1.5/);
+    expect(() => createRewardCluster({ processes: 0 })).toThrow(/option 'processes' must be an integer in \[1, \d+\], got 0/);
+    expect(() => createRewardCluster({ workers: 1.5 })).toThrow(/option 'workers' must be an integer in \[0, \d+\], got 1.5/);
   });
+});
+
+describe('createRewardCluster: the cost of an item is bounded in each process (issue 17)', () => {
+  const [output, target] = periodicPair(30_000);
+
+  it('an item over the work budget is a 422, and /health answers meanwhile', async () => {
+    const c = createRewardCluster({ port: 0, processes: 2, logRequests: false, onEvent: () => undefined });
+    try {
+      const { url } = await c.listen();
+      const t0 = performance.now();
+      const scoring = call(url, '/score', { items: [{ output, target }] });
+      await new Promise((r) => setTimeout(r, 50));
+      const health = await Promise.all([call(url, '/health'), call(url, '/health')]);
+      const healthMs = performance.now() - t0;
+      expect(health.map((h) => h.status)).toEqual([200, 200]);
+      const r = await scoring;
+      expect(r.status).toBe(422);
+      expect(r.json.error.path).toBe('$.items[0]');
+      expect(healthMs).toBeLessThan(3_000);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+
+  it('with no work budget (maxWork Infinity crosses the process boundary) the deadline stops the scoring: 504, and close() is prompt', async () => {
+    const c = createRewardCluster({ port: 0, processes: 1, logRequests: false, maxWork: Infinity, requestTimeoutMs: 1_500, onEvent: () => undefined });
+    try {
+      const { url } = await c.listen();
+      const t0 = performance.now();
+      const r = await call(url, '/reward', { query: [output], labels: [target] });
+      expect(r.status).toBe(504);
+      expect(performance.now() - t0).toBeLessThan(4_000);
+      // A second such request, then close at once: the process stops at the deadline, not when the item would end.
+      const pending = call(url, '/reward', { query: [output], labels: [target] }).catch(() => undefined);
+      await new Promise((res) => setTimeout(res, 100));
+      const t1 = performance.now();
+      await c.close();
+      expect(performance.now() - t1).toBeLessThan(4_000);
+      await pending;
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
 });

@@ -28,8 +28,11 @@ export function call(url: string, method: string, path: string, body?: string | 
   });
 }
 
-/** Writes raw bytes on a socket and resolves with the status line's code and the whole reply. */
-export function raw(port: number, chunks: readonly string[], gapMs = 0): Promise<{ status: number; text: string }> {
+/**
+ * Writes raw chunks on a socket (as `encoding`: 'latin1' sends each character as one byte,
+ * for binary bodies) and resolves with the status line's code and the whole reply.
+ */
+export function raw(port: number, chunks: readonly string[], gapMs = 0, encoding: BufferEncoding = 'utf8'): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1');
     let text = '';
@@ -39,7 +42,7 @@ export function raw(port: number, chunks: readonly string[], gapMs = 0): Promise
     sock.on('connect', async () => {
       for (const c of chunks) {
         if (sock.destroyed) break;
-        sock.write(c);
+        sock.write(c, encoding);
         if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       }
     });
@@ -69,4 +72,15 @@ export function fakePool(delayMs = 0): Pick<ScorePool, 'score' | 'workers'> & { 
 export function memoryLogger(): { entries: RequestLogEntry[]; log: (e: RequestLogEntry) => void } {
   const entries: RequestLogEntry[] = [];
   return { entries, log: (e) => entries.push(e) };
+}
+
+/**
+ * An adversarial item for difflib (issue 17): a 101-symbol periodic string of `n` code
+ * points inside `<think>t</think>`, and its reverse as the expert step. Every symbol is too
+ * rare to be "popular" for autojunk, so the matcher's cost grows about as n^2.8.
+ */
+export function periodicPair(n: number): [output: string, target: string] {
+  const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
+  const s = symbols.repeat(Math.ceil(n / 101)).slice(0, n);
+  return [`<think>t</think>${s}`, [...s].reverse().join('')];
 }

@@ -79,7 +79,8 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
       new TypeError('createRewardServer: option scoring.metric: expected "difflib" or "lcs"'),
     );
     expect(() => createRewardServer({ ...options(), scoring: { parse: { thinkTag: '' } } })).toThrow(/option scoring\.parse: .*thinkTag/);
-    expect(() => createRewardServer({ workers: -1 })).toThrow(new RangeError("createRewardServer: option 'workers' must be an integer >= 0, got -1"));
+    expect(() => createRewardServer({ workers: -1 })).toThrow(/^createRewardServer: option 'workers' must be an integer in \[0, \d+\], got -1$/);
+    expect(() => createRewardServer({ workers: 1e6 })).toThrow(RangeError);
   });
 
   it('POST /score: step-format rules in options.parse (a prompt that already opened <think>)', async () => {
@@ -109,7 +110,7 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
 
   it('GET /health, 404, 405', async () => {
     const { url } = await start();
-    expect((await call(url, 'GET', '/health')).json).toEqual({ status: 'ok', workers, inFlight: 0, pid: process.pid });
+    expect((await call(url, 'GET', '/health')).json).toEqual({ status: 'ok', workers, inFlight: 0, receiving: 0, pid: process.pid });
     const nf = await call(url, 'GET', '/nope');
     expect(nf.status).toBe(404);
     expect(nf.json.error.status).toBe(404);

@@ -1,4 +1,4 @@
-import { closeOnSignals, createRewardCluster, createRewardServer, HttpError, parseOptions, type JsonStepRewardOptions } from '../../server/index.js';
+import { closeOnSignals, createRewardCluster, createRewardServer, DEFAULT_MAX_WORK, HttpError, parseOptions, type JsonStepRewardOptions } from '../../server/index.js';
 import { CliError } from '../errors.js';
 import { integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 
@@ -22,13 +22,22 @@ Options:
   --workers <N>       scoring threads per process; 0 = the server thread
                       [CPU count; 0 with --processes]
   --processes <N>     server processes sharing the port              [1]
-  --token <T>         require "Authorization: Bearer T" (default: env SRL_TOKEN)
+  --token <T>         require "Authorization: Bearer T" (default: env SRL_TOKEN;
+                      an empty token is refused)
   --max-body-mb <N>   largest request body in MiB (413 beyond)                [8]
   --max-item-chars <N>  longest compared string: response, label, output,
                       target (400 beyond; prompts are not limited)    [100000]
+  --max-work <N|none> work budget of one item, in work units (422 beyond; about
+                      half a second of one core; "none": no budget)  [${DEFAULT_MAX_WORK}]
+  --max-concurrent <N>  requests being scored at once (503 beyond)           [64]
+  --timeout-s <N>     budget of one request in seconds (504 beyond; the
+                      scoring itself is stopped)                         [170]
+  --body-timeout-s <N>  time to receive a request body (408 beyond)          [30]
+  --shutdown-grace-s <N>  on SIGTERM, how long unfinished uploads may take    [5]
   --scoring <json>    default reward options, under each item's own, e.g.
                       '{"parse":{"implicitOpen":true}}' when the chat template
-                      ends the prompt with <think>
+                      ends the prompt with <think>; its maxLength (and
+                      autojunk: true) are also ceilings clients cannot exceed
   -h, --help          show this help
 
 Examples:
@@ -45,7 +54,20 @@ const OPTIONS = {
   scoring: { type: 'string' },
   'max-body-mb': { type: 'string' },
   'max-item-chars': { type: 'string' },
+  'max-work': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'timeout-s': { type: 'string' },
+  'body-timeout-s': { type: 'string' },
+  'shutdown-grace-s': { type: 'string' },
 } as const;
+
+/** `--max-work`: a positive integer, or `none` for no budget. */
+function maxWorkValue(args: Parameters<typeof stringValue>[0]): number | undefined {
+  const v = stringValue(args, 'max-work');
+  if (v === undefined) return undefined;
+  if (v.trim().toLowerCase() === 'none') return Infinity;
+  return integerValue(args, 'max-work', 1);
+}
 
 /** `--scoring <json>`, checked exactly as the server checks a request's `options`. */
 function scoringValue(text: string | undefined): JsonStepRewardOptions | undefined {
@@ -79,14 +101,31 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   const port = integerValue(args, 'port', 0, 65535) ?? 8000;
   const workers = integerValue(args, 'workers', 0, 256);
   const envToken = process.env['SRL_TOKEN'];
-  const token = stringValue(args, 'token') ?? (envToken === undefined || envToken === '' ? undefined : envToken);
+  const flagToken = stringValue(args, 'token');
+  if (flagToken !== undefined && flagToken.trim() === '') {
+    throw new CliError('option --token must not be empty: no client could log in (leave it out to run without a token)', 2);
+  }
+  const token = flagToken ?? (envToken === undefined || envToken === '' ? undefined : envToken);
+  if (token !== undefined && /[\s\u0000-\u001f\u007f]/.test(token)) {
+    throw new CliError(`${flagToken === undefined ? 'SRL_TOKEN' : 'option --token'} must not contain whitespace or control characters`, 2);
+  }
   const processes = integerValue(args, 'processes', 1, 1024) ?? 1;
   const scoring = scoringValue(stringValue(args, 'scoring'));
   const maxBodyMb = integerValue(args, 'max-body-mb', 1, 4096);
   const maxItemChars = integerValue(args, 'max-item-chars', 1);
+  const maxWork = maxWorkValue(args);
+  const maxConcurrent = integerValue(args, 'max-concurrent', 1);
+  const timeoutS = integerValue(args, 'timeout-s', 1, 2_147_483);
+  const bodyTimeoutS = integerValue(args, 'body-timeout-s', 1, 2_147_483);
+  const graceS = integerValue(args, 'shutdown-grace-s', 0, 2_147_483);
   const options = {
     host,
     port,
+    ...(maxWork === undefined ? {} : { maxWork }),
+    ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+    ...(timeoutS === undefined ? {} : { requestTimeoutMs: timeoutS * 1000 }),
+    ...(bodyTimeoutS === undefined ? {} : { bodyTimeoutMs: bodyTimeoutS * 1000 }),
+    ...(graceS === undefined ? {} : { shutdownGraceMs: graceS * 1000 }),
     ...(maxBodyMb === undefined ? {} : { maxBodyBytes: maxBodyMb * 1024 * 1024 }),
     ...(maxItemChars === undefined ? {} : { maxItemChars }),
     ...(scoring === undefined ? {} : { scoring }),
