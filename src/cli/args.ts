@@ -61,7 +61,7 @@ export function stringValue(args: ParsedArgs, name: string): string | undefined 
  * @example
  * ```ts
  * choiceValue(args, 'on-error', ['throw', 'skip'] as const, 'throw'); //=> 'throw' when absent
- * // --on-error throw: CliError 'option --on-error must be one of fail, skip, got "throw"'
+ * // --on-error fail: CliError 'option --on-error must be one of throw, skip, got "fail"'
  * ```
  */
 export function choiceValue<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
