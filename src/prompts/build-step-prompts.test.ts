@@ -4,7 +4,11 @@ import type { ChatMessage, Trajectory } from '../trajectory/types.js';
 import { buildStepPrompts } from './build-step-prompts.js';
 import { createSkipReport } from '../trajectory/error-policy.js';
 import { stepPromptStream } from './step-prompt-stream.js';
-import { SRL_AGENT_SYSTEM_PROMPT, SRL_MATH_SYSTEM_PROMPT } from './system-prompts.js';
+import { agentTemplate } from './agent-template.js';
+import type { StepPromptTemplate } from './template-context.js';
+import { parseStepOutput, type ParseStepOutputOptions } from '../reward/parse-step-output.js';
+import { stepReward } from '../reward/step-reward.js';
+import { SRL_AGENT_INSTRUCTION, SRL_AGENT_SYSTEM_PROMPT, SRL_MATH_SYSTEM_PROMPT } from './system-prompts.js';
 
 const math: Trajectory = {
   id: 'coprime',
@@ -89,9 +93,16 @@ describe('buildStepPrompts: agent template (paper §1)', () => {
     expect(prompts[0]?.meta['srl']).toMatchObject({ template: 'agent' });
   });
 
-  it("uses the task's own system message, the task, and the last 2 rounds", () => {
+  it("keeps the task's own system message before the SRL instructions; the task and the last 2 rounds", () => {
     const p = prompts[3];
-    expect(p?.messages[0]).toEqual({ role: 'system', content: 'You are an autonomous programmer.' });
+    expect(p?.messages[0]).toEqual({
+      role: 'system',
+      content: [
+        'The task has its own instructions, between the <task_instructions> tags below. Follow them, except for the format of your response: use the format given after them, which replaces any response format they describe.',
+        '<task_instructions>\nYou are an autonomous programmer.\n</task_instructions>',
+        SRL_AGENT_SYSTEM_PROMPT,
+      ].join('\n\n'),
+    });
     expect(user(p?.messages ?? [])).toBe(
       [
         'Fix the rounding bug in TimeDelta.',
@@ -116,6 +127,125 @@ describe('buildStepPrompts: agent template (paper §1)', () => {
     const p = buildStepPrompts(long, { maxObservationLength: 10 })[1];
     expect(user(p?.messages ?? [])).toContain(`Observation 1:\n${'x'.repeat(10)}\n[... 90 characters cut]`);
     expect(p?.meta['srl']).toMatchObject({ observationsCut: 1 });
+  });
+});
+
+describe('buildStepPrompts: the system message (issue 9)', () => {
+  const system = (t: Trajectory, o: Parameters<typeof buildStepPrompts>[1] = {}) => buildStepPrompts(t, o)[0]?.messages[0];
+  const INTRO =
+    'The task has its own instructions, between the <task_instructions> tags below. Follow them, except for the format of your response: use the format given after them, which replaces any response format they describe.';
+  const section = (text: string) => `<task_instructions>\n${text}\n</task_instructions>`;
+
+  it("is the paper's maths prompt, verbatim (its appendix, three lines)", () => {
+    expect(SRL_MATH_SYSTEM_PROMPT).toBe(
+      'You are a helpful assistant for solving mathematical problems. A user will provide a math problem, which may include a partial solution. Your task is to continue the solution by providing the very next logical step.\n' +
+        'A user will ask you to solve a task. You should first draft your thinking process (inner monologue). Then, generate the solution.\n' +
+        'Your response format must follow the template below:<think> Your thoughts or/and draft, like working through an exercise on scratch paper. Be as casual and as long as you want until you are confident to generate a correct solution.</think> Provide only the single, next step to continue the solution. Do not solve the entire problem.',
+    );
+    expect(system(math, { parse: {} })?.content).toBe(SRL_MATH_SYSTEM_PROMPT);
+    expect(system(math, { parse: { requireThink: false, implicitOpen: true } })?.content).toBe(SRL_MATH_SYSTEM_PROMPT);
+  });
+
+  it('keeps a maths chat task\'s own system message too, in the same layout', () => {
+    const chat: Trajectory = { task: [{ role: 'system', content: 'Use exact fractions.' }, { role: 'user', content: math.task as string }], steps: math.steps };
+    const prompts = buildStepPrompts(chat);
+    expect(prompts[0]?.meta['srl']).toMatchObject({ template: 'math' });
+    expect(prompts[0]?.messages[0]?.content).toBe([INTRO, section('Use exact fractions.'), SRL_MATH_SYSTEM_PROMPT].join('\n\n'));
+    expect(user(prompts[0]?.messages ?? [])).toBe(`Question: ${math.task as string}\n\nSolution:\n\nComplete a single step of the partial solution: provide only the very next step.`);
+  });
+
+  it('renders the response template from the parse options: the think tag, and the solution tag when unwrapping', () => {
+    const reasoning = system(agent, { parse: { thinkTag: 'reasoning' } })?.content ?? '';
+    expect(reasoning).toBe([INTRO, section('You are an autonomous programmer.'), SRL_AGENT_SYSTEM_PROMPT.replace('<think>', '<reasoning>').replace('</think>', '</reasoning>')].join('\n\n'));
+    expect(reasoning).not.toContain('think>');
+    const wrapped = system(math, { parse: { unwrapSolution: 'require', solutionTag: 'answer' } })?.content ?? '';
+    expect(wrapped.split('\n')[2]).toBe(
+      'Your response format must follow the template below:<think> Your thoughts or/and draft, like working through an exercise on scratch paper. Be as casual and as long as you want until you are confident to generate a correct solution.</think> <answer> Provide only the single, next step to continue the solution. Do not solve the entire problem.</answer>',
+    );
+    expect(system(math, { parse: { unwrapSolution: true } })?.content).toContain('</think> <solution> Provide only');
+  });
+
+  it('one parse object drives the prompt and the reward', () => {
+    const parse: ParseStepOutputOptions = { thinkTag: 'reasoning', unwrapSolution: 'require' };
+    const p = buildStepPrompts(math, { parse })[1]!;
+    expect(p.messages[0]?.content).toContain('<reasoning>');
+    const output = `<reasoning>gcd</reasoning>\n<solution>${p.target}</solution>`;
+    expect(parseStepOutput(output, parse)).toEqual({ ok: true, thought: 'gcd', action: p.target });
+    expect(stepReward(output, p.target, { parse })).toBe(1);
+    expect(stepReward(`<think>gcd</think>\n${p.target}`, p.target, { parse })).toBe(-1);
+  });
+
+  it('joins every system and developer message of the task, in order, verbatim; empty ones are left out', () => {
+    const t: Trajectory = {
+      task: [
+        { role: 'system', content: '# Policy\n\n- be kind  ' },
+        { role: 'developer', content: 'Answer in French.' },
+        { role: 'system', content: '  ' },
+        { role: 'user', content: 'Book a flight.' },
+      ],
+      steps: agent.steps,
+    };
+    const [p] = buildStepPrompts(t);
+    expect(p?.messages[0]?.content).toBe([INTRO, section('# Policy\n\n- be kind  \n\nAnswer in French.'), SRL_AGENT_SYSTEM_PROMPT].join('\n\n'));
+    expect(user(p?.messages ?? [])).toBe('Book a flight.\n\nProvide only the very next action.');
+    const empty: Trajectory = { task: [{ role: 'system', content: '' }, { role: 'user', content: 'Book a flight.' }], steps: agent.steps };
+    expect(system(empty)?.content).toBe(SRL_AGENT_SYSTEM_PROMPT);
+  });
+
+  it('a systemPrompt string replaces the whole; null sends no system message, as before', () => {
+    expect(system(agent, { systemPrompt: 'Act.', parse: { thinkTag: 'reasoning' } })).toEqual({ role: 'system', content: 'Act.' });
+    const [p] = buildStepPrompts(agent, { systemPrompt: null });
+    expect(p?.messages).toEqual([{ role: 'user', content: 'Fix the rounding bug in TimeDelta.\n\nProvide only the very next action.' }]);
+  });
+
+  it("the old layout (the task's own system message alone) is one custom template away (docs/prompts.md)", () => {
+    const ownSystemOnly: StepPromptTemplate = (c) => {
+      const own = typeof c.trajectory.task === 'string' ? undefined : c.trajectory.task.find((m) => m.role === 'system')?.content;
+      return agentTemplate({ ...c, systemPrompt: own ?? SRL_AGENT_SYSTEM_PROMPT });
+    };
+    const options = { template: ownSystemOnly, history: 2, instruction: SRL_AGENT_INSTRUCTION };
+    const prompts = buildStepPrompts(agent, options);
+    expect(prompts.map((p) => p.messages[0])).toEqual(prompts.map(() => ({ role: 'system', content: 'You are an autonomous programmer.' })));
+    expect(prompts.map((p) => user(p.messages))).toEqual(buildStepPrompts(agent).map((p) => user(p.messages)));
+    expect(buildStepPrompts({ task: 'Do it.', steps: agent.steps }, options)[0]?.messages[0]?.content).toBe(SRL_AGENT_SYSTEM_PROMPT);
+  });
+
+  it('gives a custom template the composed system prompt', () => {
+    const seen: (string | null)[] = [];
+    buildStepPrompts(agent, {
+      template: (c) => {
+        seen.push(c.systemPrompt);
+        return [{ role: 'user', content: 'x' }];
+      },
+      targets: (k) => k === 0,
+      parse: { thinkTag: 'reasoning' },
+    });
+    expect(seen).toEqual([[INTRO, section('You are an autonomous programmer.'), SRL_MATH_SYSTEM_PROMPT.replace('<think>', '<reasoning>').replace('</think>', '</reasoning>')].join('\n\n')]);
+  });
+
+  it('checks the parse options as stepReward does, naming the function and the path', () => {
+    expect(() => buildStepPrompts(math, { parse: { thinktag: 'reasoning' } as never })).toThrow(
+      "buildStepPrompts: unknown option 'thinktag' in 'options.parse' (did you mean 'thinkTag'?); valid options: thinkTag, requireThink, implicitOpen, unwrapSolution, solutionTag",
+    );
+    expect(() => buildStepPrompts(math, { parse: { thinkTag: 'my tag' } })).toThrow(
+      /^buildStepPrompts: option 'parse\.thinkTag' must be a tag name such as 'think' .*, got "my tag"$/,
+    );
+    expect(() => buildStepPrompts(math, { parse: { unwrapSolution: 'yes' as never } })).toThrow(/^buildStepPrompts: option 'parse\.unwrapSolution' must be true, false or 'require', got "yes"$/);
+    expect(() => buildStepPrompts(math, { parse: 'reasoning' as never })).toThrow(/^buildStepPrompts: option 'parse' must be an object of parseStepOutput options .*, got /);
+    // Checked even when a systemPrompt string makes them unused: a typo is never ignored.
+    expect(() => buildStepPrompts(math, { systemPrompt: 'x', parse: { implicitopen: true } as never })).toThrow(TypeError);
+  });
+
+  it('stepPromptStream checks them before reading a record', async () => {
+    let read = 0;
+    async function* records() {
+      read++;
+      yield math;
+    }
+    await expect(async () => {
+      for await (const _ of stepPromptStream(records(), { onError: 'skip', parse: { thinkTag: '' } })) void _;
+    }).rejects.toThrow(/^stepPromptStream: option 'parse\.thinkTag' must be a tag name/);
+    expect(read).toBe(0);
   });
 });
 

@@ -1,12 +1,14 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
 import { assertKnownKeys, optionKeys } from '../_lib/options.js';
+import type { ParseStepOutputOptions } from '../reward/parse-step-output.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ChatMessage, Step, Trajectory } from '../trajectory/types.js';
 import { assertTrajectory } from '../trajectory/validate-trajectory.js';
 import { agentTemplate } from './agent-template.js';
 import { mathTemplate } from './math-template.js';
-import { SRL_AGENT_INSTRUCTION, SRL_AGENT_SYSTEM_PROMPT, SRL_MATH_INSTRUCTION, SRL_MATH_SYSTEM_PROMPT } from './system-prompts.js';
+import { composeSystemPrompt, resolveOutputFormat, srlSystemPrompt } from './system-message.js';
+import { SRL_AGENT_INSTRUCTION, SRL_MATH_INSTRUCTION } from './system-prompts.js';
 import { splitTask, type StepPromptContext, type StepPromptTemplate } from './template-context.js';
 import type { StepPrompt } from './types.js';
 
@@ -42,10 +44,27 @@ export interface BuildStepPromptsOptions {
    */
   readonly hint?: boolean | undefined;
   /**
-   * The system prompt: default the paper's maths prompt (or the agent prompt, or the
-   * task's own system message when the task is a chat and has one); `null` for none.
+   * The system message. By default (`undefined`) the built-in one: the template's SRL
+   * instructions (the paper's maths prompt, or `SRL_AGENT_SYSTEM_PROMPT`), whose
+   * response template is rendered from `parse`; when the task is a chat with its own
+   * `system` (or `developer`) message, that text comes first, verbatim, between
+   * `<task_instructions>` lines after a sentence that introduces it, and the SRL
+   * instructions last (see docs/prompts.md, "The system message"). A string replaces
+   * the whole system message (then stating the output format is up to you); `null` sends
+   * no system message at all (the task's own system text is then not sent either).
    */
   readonly systemPrompt?: string | null | undefined;
+  /**
+   * The options the outputs will be parsed and scored with: the same
+   * `ParseStepOutputOptions` object you give `stepReward(output, target, { parse })` and
+   * `parseStepOutput`. The built-in system message states that format: `thinkTag:
+   * 'reasoning'` asks for `<reasoning>...</reasoning>`, and `unwrapSolution` (`true` or
+   * `'require'`) for the action inside `<solution>...</solution>` (or `solutionTag`).
+   * `requireThink: false` and `implicitOpen` accept the format as stated, so they do not
+   * change the text. Checked like `stepReward` checks it: an unknown key or a bad value
+   * is a `TypeError`. Default: the default parse options (`<think>...</think>`, then the action).
+   */
+  readonly parse?: ParseStepOutputOptions | undefined;
   /** The instruction that ends the user message (defaults per template). */
   readonly instruction?: string | undefined;
   /**
@@ -80,6 +99,7 @@ export const BUILD_OPTION_KEYS = optionKeys<BuildStepPromptsOptions>({
   history: true,
   hint: true,
   systemPrompt: true,
+  parse: true,
   instruction: true,
   maxObservationLength: true,
   maxPromptTokens: true,
@@ -171,13 +191,15 @@ function resolveOptions(trajectory: Trajectory, options: BuildStepPromptsOptions
   }
   const overBudget = options.overBudget ?? 'error';
   if (overBudget !== 'error' && overBudget !== 'keep') throw optionError('overBudget', "'error' or 'keep'", overBudget);
-  const taskSystem = splitTask(trajectory.task).system;
+  const format = resolveOutputFormat(options.parse, FN);
+  const resolvedSystem =
+    systemPrompt !== undefined ? systemPrompt : composeSystemPrompt(srlSystemPrompt(agent ? 'agent' : 'math', format), splitTask(trajectory.task).system);
   return {
     template: fn,
     templateName,
     history,
     hint,
-    systemPrompt: systemPrompt !== undefined ? systemPrompt : (taskSystem ?? (agent ? SRL_AGENT_SYSTEM_PROMPT : SRL_MATH_SYSTEM_PROMPT)),
+    systemPrompt: resolvedSystem,
     instruction,
     targets: targetFn,
     maxObservationLength,
@@ -219,6 +241,11 @@ function checkMessages(messages: unknown, stepIndex: number, source: string | un
  * budget that drops the oldest history first (never the task or the instruction)
  * and says in `meta.srl` what it dropped.
  *
+ * The system message states the output format the reward parses, rendered from
+ * `options.parse` (the `ParseStepOutputOptions` you give `stepReward`); a chat task's
+ * own system text (a policy, an agent's command reference) is kept verbatim before it,
+ * in a `<task_instructions>` section (docs/prompts.md, "The system message").
+ *
  * @param trajectory - A {@link Trajectory} (checked: a `TrajectoryError` names the bad field).
  * @returns One prompt per target step, in step order.
  * @throws TrajectoryError for an invalid trajectory, a custom template that returns no
@@ -236,6 +263,14 @@ function checkMessages(messages: unknown, stepIndex: number, source: string | un
  * prompts.length;               //=> 2
  * prompts[1].target;            //=> '2. **Add**: 2 + 12 = 14'
  * prompts[1].messages[1].content.includes('Solution:\n1. **Multiply**: 3 * 4 = 12'); //=> true
+ *
+ * // Scoring with a custom think tag: one parse object for the prompts and the reward.
+ * const parse = { thinkTag: 'reasoning' };
+ * const [p] = buildStepPrompts({ task: [{ role: 'system', content: 'Refund only with a receipt.' }, { role: 'user', content: 'Refund me.' }], steps: [{ action: 'ask_receipt()', observation: 'here' }] }, { parse });
+ * p.messages[0].content.startsWith('The task has its own instructions'); //=> true
+ * p.messages[0].content.includes('<task_instructions>\nRefund only with a receipt.\n</task_instructions>'); //=> true
+ * p.messages[0].content.includes('template below:<reasoning> '); //=> true
+ * stepReward('<reasoning>no receipt yet</reasoning> ask_receipt()', p.target, { parse }); //=> 1
  * ```
  */
 export function buildStepPrompts(trajectory: Trajectory, options: BuildStepPromptsOptions = {}): StepPrompt[] {

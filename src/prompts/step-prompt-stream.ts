@@ -3,6 +3,7 @@ import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { handleRecordError, type OnError, type SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError, foundValue } from '../trajectory/trajectory-error.js';
 import type { Trajectory } from '../trajectory/types.js';
+import { resolveOutputFormat } from './system-message.js';
 import { BUILD_OPTION_KEYS, buildStepPrompts, type BuildStepPromptsOptions } from './build-step-prompts.js';
 import type { StepPrompt } from './types.js';
 
@@ -47,6 +48,8 @@ export async function* stepPromptStream(
   assertOptions(options, fn);
   assertKnownKeys(options, OPTION_KEYS, fn);
   const { onError = 'throw', report, ...buildOptions } = options;
+  // The parse options are checked before the first record, as the keys are.
+  resolveOutputFormat(buildOptions.parse, fn);
   if (onError !== 'throw' && onError !== 'skip') {
     throw new TypeError(`stepPromptStream: option 'onError' must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);
   }

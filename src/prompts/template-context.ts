@@ -13,7 +13,11 @@ export interface StepPromptContext {
   readonly history: readonly Step[];
   /** Index in `trajectory.steps` of `history[0]` (equal to `stepIndex` when the history is empty). */
   readonly historyStart: number;
-  /** The system prompt to use, or `null` for none. */
+  /**
+   * The system message to send, or `null` for none: the `systemPrompt` option, or the
+   * built-in one (the task's own system text, then the SRL instructions in the format
+   * of the `parse` option), already composed.
+   */
   readonly systemPrompt: string | null;
   /** The instruction that ends the user message. */
   readonly instruction: string;
@@ -48,18 +52,26 @@ export function assertContextKeys(context: unknown, fn: string): void {
 }
 
 /**
- * The task as text (a chat task: its non-system messages joined by blank lines) and
- * its own system message, if any.
+ * The roles whose messages in a chat task are the task's own system text: `system`,
+ * and OpenAI's `developer` (the newer models' name for it).
+ */
+const SYSTEM_ROLES: readonly string[] = Object.freeze(['system', 'developer']);
+
+/**
+ * The task as text (a chat task: its other messages joined by blank lines) and its own
+ * system text, if any: the contents of its `system` and `developer` messages, verbatim,
+ * joined by blank lines (messages that are empty or only whitespace left out;
+ * `undefined` when nothing is left).
  * @internal
  */
 export function splitTask(task: Trajectory['task']): { text: string; system: string | undefined } {
   if (typeof task === 'string') return { text: task, system: undefined };
-  const system = task.find((m) => m.role === 'system')?.content;
+  const own = task.filter((m) => SYSTEM_ROLES.includes(m.role) && m.content.trim() !== '').map((m) => m.content);
   const text = task
-    .filter((m) => m.role !== 'system')
+    .filter((m) => !SYSTEM_ROLES.includes(m.role))
     .map((m) => m.content)
     .join('\n\n');
-  return { text, system };
+  return { text, system: own.length === 0 ? undefined : own.join('\n\n') };
 }
 
 /**

@@ -50,6 +50,7 @@ const buildKeys: AllKeys<BuildStepPromptsOptions> = {
   history: undefined,
   hint: undefined,
   systemPrompt: undefined,
+  parse: undefined,
   instruction: undefined,
   maxObservationLength: undefined,
   maxPromptTokens: undefined,
