@@ -29,6 +29,35 @@ export interface ParseStepOutputOptions {
   readonly unwrapSolution?: boolean | 'require' | undefined;
   /** The solution tag name, without brackets (default `'solution'`). */
   readonly solutionTag?: string | undefined;
+  /**
+   * Remove an agent framework's own wrapper from the action before it is compared,
+   * finding it as the framework finds it in its model's response: the expert steps of
+   * that framework's trajectories are the commands taken out of the same wrapper, so an
+   * output that gives the expert's command in the framework's format scores 1. Off by
+   * default (the action is compared as written). The response is the text after the
+   * monologue:
+   * - `'mini-swe-agent'`: mini-swe-agent's default `action_regex`,
+   *   ```` ```mswea_bash_command\s*\n(.*?)\n``` ```` (Python's `\s`, `re.DOTALL`): the
+   *   action is the command of the one such block, stripped; two or more blocks are
+   *   `multiple-action-blocks` (mini-swe-agent rejects them too);
+   * - `'swe-agent'`: SWE-agent's `thought_action` parser (a DISCUSSION, then the command in
+   *   a ```` ``` ```` fence): the last fenced block that is not nested in another, stripped;
+   * - a `RegExp`: applied as mini-swe-agent applies its `action_regex` (every match; more
+   *   than one is `multiple-action-blocks`; the first capture group, stripped), with
+   *   JavaScript's regular-expression rules; e.g. ```` /```bash\s*\n(.*?)\n```/s ```` for
+   *   runs before the `mswea_bash_command` fence. It must have a capture group.
+   *
+   * Text outside the block is the framework's thought and is not compared. A response
+   * with no block is compared as written (a bare command), unless `requireActionBlock`.
+   * Not with `unwrapSolution` (a `TypeError`).
+   */
+  readonly unwrapAction?: 'mini-swe-agent' | 'swe-agent' | RegExp | undefined;
+  /**
+   * With `unwrapAction`: a response without the framework's block breaks the format
+   * (`missing-action-block`), as the framework itself rejects it. Default `false`: it is
+   * compared as written. Only with `unwrapAction` (a `TypeError` otherwise).
+   */
+  readonly requireActionBlock?: boolean | undefined;
 }
 
 /** Why an output does not follow the step format. */
@@ -48,7 +77,11 @@ export type ParseFailureReason =
   /** `unwrapSolution: 'require'` and the action is not one solution block. */
   | 'missing-solution'
   /** A solution tag that does not wrap the whole action in exactly one block. */
-  | 'malformed-solution';
+  | 'malformed-solution'
+  /** `requireActionBlock` and the response holds no action block of the `unwrapAction` framework. */
+  | 'missing-action-block'
+  /** `unwrapAction` is set and the response holds more than one action block (the framework rejects it). */
+  | 'multiple-action-blocks';
 
 /** A parsed step output: the monologue and the action that the reward compares. */
 export interface ParsedStepOutput {
@@ -76,7 +109,7 @@ export type ParseStepOutputResult = ParsedStepOutput | StepOutputFormatError;
 const FN = 'parseStepOutput';
 
 /** The keys of {@link ParseStepOutputOptions}, for the unknown-option check. @internal */
-export const PARSE_OPTION_KEYS: readonly string[] = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag'];
+export const PARSE_OPTION_KEYS: readonly string[] = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag', 'unwrapAction', 'requireActionBlock'];
 const TAG_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 function tagOption(value: unknown, name: string, fallback: string): string {
@@ -115,6 +148,152 @@ function firstNonSpace(text: string): number {
   return i;
 }
 
+/** The opening of mini-swe-agent's action block. */
+const MSWEA_OPEN = '```mswea_bash_command';
+/** The end of a block: a newline, then three backticks. */
+const BLOCK_CLOSE = '\n```';
+
+type ActionUnwrap = 'mini-swe-agent' | 'swe-agent' | RegExp;
+
+function actionUnwrapOption(value: unknown): ActionUnwrap | undefined {
+  if (value === undefined || value === 'mini-swe-agent' || value === 'swe-agent') return value;
+  if (value instanceof RegExp) {
+    // The number of capture groups: an alternative that matches '' makes every group undefined.
+    const groups = new RegExp(`${value.source}|`).exec('')!.length - 1;
+    if (groups < 1) throw new TypeError(`${FN}: option 'unwrapAction' must have a capture group for the action, got ${String(value)}`);
+    return new RegExp(value.source, value.flags.includes('g') ? value.flags : `${value.flags}g`);
+  }
+  throw new TypeError(
+    `${FN}: option 'unwrapAction' must be 'mini-swe-agent', 'swe-agent' or a RegExp, got ${
+      typeof value === 'string' ? JSON.stringify(value) : describeType(value)
+    }`,
+  );
+}
+
+/**
+ * The action blocks of `response` by `regex` (a global one), mini-swe-agent's way
+ * (`re.findall`): the first group of each match, left to right, without overlap.
+ */
+function regexBlocks(response: string, regex: RegExp): string[] {
+  return [...response.matchAll(regex)].map((m) => m[1] ?? '');
+}
+
+/**
+ * The commands of the blocks that mini-swe-agent's default `action_regex`,
+ * ```` ```mswea_bash_command\s*\n(.*?)\n``` ```` with `re.DOTALL`, finds in `text`
+ * (`re.findall`, Python's `\s`), in linear time where a backtracking engine takes
+ * quadratic time on openers that are never closed. For an opener, the greedy `\s*\n`
+ * first ends at the last newline of the whitespace after it, and `(.*?)` takes the text
+ * up to the first `\n```` after that; failing that, the only other match ends the
+ * block at that last newline itself (it starts after the newline before it).
+ */
+function miniSweAgentBlocks(text: string): string[] {
+  const closes: number[] = [];
+  for (let e = text.indexOf(BLOCK_CLOSE); e !== -1; e = text.indexOf(BLOCK_CLOSE, e + 1)) closes.push(e);
+  const blocks: string[] = [];
+  let next = 0; // the first close not before the current content start (starts only grow)
+  let from = 0;
+  for (let p = text.indexOf(MSWEA_OPEN, from); p !== -1; p = text.indexOf(MSWEA_OPEN, from)) {
+    let k = p + MSWEA_OPEN.length;
+    let last = -1;
+    let before = -1;
+    for (; k < text.length && isPythonSpace(text.charCodeAt(k)); k++) {
+      if (text.charCodeAt(k) === 10) {
+        before = last;
+        last = k;
+      }
+    }
+    from = p + 1;
+    if (last === -1) continue;
+    while (next < closes.length && closes[next]! < last + 1) next++;
+    if (next < closes.length) {
+      blocks.push(text.slice(last + 1, closes[next]));
+      from = closes[next]! + BLOCK_CLOSE.length;
+    } else if (before !== -1 && text.startsWith('```', last + 1)) {
+      blocks.push(text.slice(before + 1, last));
+      from = last + BLOCK_CLOSE.length;
+    }
+  }
+  return blocks;
+}
+
+/**
+ * The fence line that starts at `at` (a line start holding three backticks), as
+ * SWE-agent's pattern `^```(\S*)\s*\n|^```\s*$` (Python, multi-line) matches it:
+ * `info` is the text after the backticks ('' for none) when the first alternative
+ * matches, null for the second; `end` is where the match ends. Undefined when
+ * neither matches.
+ */
+function fenceAt(text: string, at: number): { readonly end: number; readonly info: string | null } | undefined {
+  const n = text.length;
+  let j = at + 3;
+  while (j < n && !isPythonSpace(text.charCodeAt(j))) j++;
+  let k = j;
+  let lastNewline = -1;
+  while (k < n && isPythonSpace(text.charCodeAt(k))) {
+    if (text.charCodeAt(k) === 10) lastNewline = k;
+    k++;
+  }
+  // `(\S*)\s*\n`: the greedy whitespace gives back up to its last newline.
+  if (lastNewline >= 0) return { end: lastNewline + 1, info: text.slice(at + 3, j) };
+  // `\s*$`: nothing but whitespace (no newline) to the end of the text.
+  if (j === at + 3 && k === n) return { end: n, info: null };
+  return undefined;
+}
+
+/**
+ * SWE-agent's `thought_action` parser: the content of the last fenced block that is not
+ * nested in another. A fence line with text after the backticks always opens a block; a
+ * bare one closes the innermost open block, or opens one when none is open. Undefined
+ * when no block closes at the top level.
+ */
+function sweAgentBlock(text: string): string | undefined {
+  const open: number[] = [];
+  let last: string | undefined;
+  let at = 0;
+  while (at < text.length) {
+    const fence = text.startsWith('```', at) ? fenceAt(text, at) : undefined;
+    if (fence !== undefined) {
+      if (open.length > 0 && !fence.info) {
+        const start = open.pop()!;
+        if (open.length === 0) last = text.slice(start, at);
+      } else if (fence.info !== null) {
+        open.push(fence.end);
+      }
+      at = fence.end;
+      continue;
+    }
+    const newline = text.indexOf('\n', at);
+    if (newline === -1) break;
+    at = newline + 1;
+  }
+  return last;
+}
+
+/**
+ * The action inside a framework's wrapper: its command, undefined when the response
+ * holds no block, or why the response breaks the format.
+ */
+function unwrapFrameworkAction(response: string, how: ActionUnwrap): string | undefined | StepOutputFormatError {
+  if (how === 'swe-agent') {
+    const block = sweAgentBlock(response);
+    return block === undefined ? undefined : pyStrip(block);
+  }
+  const blocks = how === 'mini-swe-agent' ? miniSweAgentBlocks(response) : regexBlocks(response, how);
+  if (blocks.length > 1) {
+    const what = how === 'mini-swe-agent' ? '```mswea_bash_command blocks' : `blocks matching ${String(how)}`;
+    return fail('multiple-action-blocks', `${blocks.length} ${what} in the response; the format has exactly one`);
+  }
+  return blocks.length === 0 ? undefined : pyStrip(blocks[0]!);
+}
+
+/** What the framework's block looks like, for messages. */
+function blockName(how: ActionUnwrap): string {
+  if (how === 'mini-swe-agent') return '```mswea_bash_command block';
+  if (how === 'swe-agent') return "fenced ``` block (SWE-agent's thought_action format)";
+  return `block matching ${String(how)}`;
+}
+
 /**
  * Splits a model's output into its monologue and its action, following the SRL
  * format: `<think>` monologue `</think>` then the action.
@@ -127,7 +306,10 @@ function firstNonSpace(text: string): number {
  * - a missing closing tag (a generation cut off while thinking) is a format error;
  * - the action is everything after the closing tag, trimmed with Python's
  *   `str.strip()` whitespace, and must not be empty;
- * - with `requireThink: false`, an output with no think tag at all is all action.
+ * - with `requireThink: false`, an output with no think tag at all is all action;
+ * - with `unwrapAction`, the action is the command inside the agent framework's own
+ *   wrapper (```` ```mswea_bash_command ```` block, SWE-agent's fenced block), found
+ *   as the framework finds it in the text after the monologue.
  * Tags are matched exactly (case-sensitive). This function never throws for any
  * string; it throws a `TypeError` only for a non-string, a bad option value or an
  * unknown option (a misspelled one is never ignored).
@@ -141,6 +323,8 @@ function firstNonSpace(text: string): number {
  * //=> { ok: false, reason: 'unclosed-think', message: '...' }
  * parseStepOutput('<think>t</think><solution>x = 5</solution>', { unwrapSolution: true });
  * //=> { ok: true, thought: 't', action: 'x = 5' }
+ * parseStepOutput('<think>t</think>THOUGHT: look.\n\n```mswea_bash_command\nls -la\n```', { unwrapAction: 'mini-swe-agent' });
+ * //=> { ok: true, thought: 't', action: 'ls -la' }
  * ```
  */
 export function parseStepOutput(text: string, options: ParseStepOutputOptions = {}): ParseStepOutputResult {
@@ -158,6 +342,14 @@ export function parseStepOutput(text: string, options: ParseStepOutputOptions = 
         typeof unwrap === 'string' ? JSON.stringify(unwrap) : describeType(unwrap)
       }`,
     );
+  }
+  const unwrapAction = actionUnwrapOption(options.unwrapAction);
+  if (unwrapAction !== undefined && unwrap !== false) {
+    throw new TypeError(`${FN}: options 'unwrapAction' and 'unwrapSolution' cannot be used together: the action is either a framework's block or a solution block`);
+  }
+  const requireBlock = booleanOption(options.requireActionBlock, 'requireActionBlock', false);
+  if (requireBlock && unwrapAction === undefined) {
+    throw new TypeError(`${FN}: option 'requireActionBlock' needs option 'unwrapAction' (the framework whose block is required)`);
   }
 
   const open = `<${tag}>`;
@@ -199,6 +391,13 @@ export function parseStepOutput(text: string, options: ParseStepOutputOptions = 
   }
 
   let action = pyStrip(rest);
+  if (unwrapAction !== undefined && action.length > 0) {
+    // The framework reads the response as written (its fences are found at line starts).
+    const unwrapped = unwrapFrameworkAction(rest, unwrapAction);
+    if (typeof unwrapped === 'string') action = unwrapped;
+    else if (unwrapped !== undefined) return unwrapped;
+    else if (requireBlock) return fail('missing-action-block', `no ${blockName(unwrapAction)} in the response`);
+  }
   if (unwrap !== false) {
     const sOpen = `<${solutionTag}>`;
     const sClose = `</${solutionTag}>`;

@@ -20,7 +20,9 @@ export interface JsonStepRewardOptions {
   /**
    * Step-format rules, as for `parseStepOutput`: `thinkTag`, `requireThink`,
    * `implicitOpen` (turn it on when the chat template ends the prompt with `<think>`, or
-   * every output is a format error), `unwrapSolution`, `solutionTag`.
+   * every output is a format error), `unwrapSolution`, `solutionTag`, `unwrapAction`
+   * (`"mini-swe-agent"` or `"swe-agent"`: a RegExp cannot travel in JSON) and
+   * `requireActionBlock`.
    */
   readonly parse?: ParseStepOutputOptions;
 }
@@ -58,7 +60,7 @@ export interface ParseLimits {
 }
 
 const OPTION_KEYS = ['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength', 'parse'];
-const PARSE_KEYS = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag'];
+const PARSE_KEYS = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag', 'unwrapAction', 'requireActionBlock'];
 
 /** A 400 for an unknown key, naming the nearest valid one. */
 function unknownKey(key: string, allowed: readonly string[], path: string): HttpError {

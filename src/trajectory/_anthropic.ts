@@ -1,7 +1,8 @@
 import { pyStrip } from '../_lib/python-whitespace.js';
 import type { ChatEvent, TurnPart } from './_chat-steps.js';
+import { DEFAULT_TOOL_POLICY, type ToolPolicy } from './_options.js';
 import { fail, pathIndex, pathKey, readRecord, readString, type Where } from './_json-path.js';
-import { partsText, renderAction } from './_openai.js';
+import { callPart, partsText } from './_openai.js';
 import type { ToolCallRenderer } from './render-tool-call.js';
 
 const ASSISTANT_BLOCKS = 'a text, thinking, redacted_thinking or tool_use block';
@@ -30,6 +31,7 @@ export function anthropicAssistantParts(
   path: string,
   render: ToolCallRenderer,
   requireAction: boolean,
+  tools: ToolPolicy = DEFAULT_TOOL_POLICY,
 ): TurnPart[] {
   const contentPath = pathKey(path, 'content');
   const content = msg.content;
@@ -44,7 +46,7 @@ export function anthropicAssistantParts(
       if (type === 'text') parts.push({ kind: 'text', text: readString(block, 'text', where, p) });
       else if (type === 'thinking') parts.push({ kind: 'thought', text: readString(block, 'thinking', where, p) });
       else if (type === 'redacted_thinking') return;
-      else if (type === 'tool_use') parts.push(readToolUse(block, where, p, render));
+      else if (type === 'tool_use') parts.push(readToolUse(block, where, p, render, tools));
       else fail(where, pathKey(p, 'type'), ASSISTANT_BLOCKS, type);
     });
   } else {
@@ -57,20 +59,19 @@ export function anthropicAssistantParts(
 }
 
 /**
- * True when the parts hold a tool call or non-blank visible text.
+ * True when the parts hold a tool call (a step or not) or non-blank visible text.
  * @internal
  */
 export function hasAction(parts: readonly TurnPart[]): boolean {
-  return parts.some((p) => p.kind === 'action' || (p.kind === 'text' && pyStrip(p.text) !== ''));
+  return parts.some((p) => (p.kind === 'text' ? pyStrip(p.text) !== '' : p.kind !== 'thought'));
 }
 
-function readToolUse(block: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer): TurnPart {
+function readToolUse(block: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer, tools: ToolPolicy): TurnPart {
   const id = readString(block, 'id', where, path, 'a tool_use id string');
   const name = readString(block, 'name', where, path, 'a tool name string');
   if (pyStrip(name) === '') fail(where, pathKey(path, 'name'), 'a non-empty tool name', name);
   if (block.input === undefined) fail(where, pathKey(path, 'input'), 'the tool input (a JSON value)', undefined);
-  const action = renderAction(render, { name, arguments: block.input, id }, where, path);
-  return { kind: 'action', action, ids: [id] };
+  return callPart({ name, arguments: block.input, id }, [id], tools, render, where, path);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { pyStrip } from '../_lib/python-whitespace.js';
-import type { ChatEvent, TurnPart } from './_chat-steps.js';
+import { thinkingText, type ChatEvent, type TurnPart } from './_chat-steps.js';
 import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readRole, readString, type Where } from './_json-path.js';
+import { DEFAULT_TOOL_POLICY, toolCallRole, type ToolPolicy } from './_options.js';
 import type { ToolCall, ToolCallRenderer } from './render-tool-call.js';
 import { foundValue, TrajectoryError } from './trajectory-error.js';
 import type { ChatMessage } from './types.js';
@@ -48,17 +49,30 @@ export function renderAction(render: ToolCallRenderer, call: ToolCall, where: Wh
 }
 
 /**
- * Reads `{name, arguments}` (an OpenAI `function` object) at `path`.
+ * The turn part of one tool call: a thinking or dropped call by `tools` (not
+ * rendered), else an action rendered with `render`; `ids` are the ids its results carry.
  * @internal
  */
-export function readFunction(
-  value: unknown,
-  id: string | undefined,
-  where: Where,
-  path: string,
+export function callPart(
+  call: ToolCall,
+  ids: readonly string[],
+  tools: ToolPolicy,
   render: ToolCallRenderer,
+  where: Where,
   callPath: string,
-): string {
+): TurnPart {
+  const role = toolCallRole(tools, call.name);
+  if (role === 'thinking') return { kind: 'thinking', text: thinkingText(call.arguments), ids };
+  if (role === 'drop') return { kind: 'dropped', ids };
+  return { kind: 'action', action: renderAction(render, call, where, callPath), ids };
+}
+
+/**
+ * Reads `{name, arguments}` (an OpenAI `function` object) at `path` into a
+ * {@link ToolCall}: the name checked, the arguments parsed.
+ * @internal
+ */
+export function readFunctionCall(value: unknown, id: string | undefined, where: Where, path: string): ToolCall {
   const fn = readRecord(value, where, path, 'an object {name, arguments}');
   const name = readString(fn, 'name', where, path, 'a tool name string');
   if (pyStrip(name) === '') fail(where, pathKey(path, 'name'), 'a non-empty tool name', name);
@@ -88,42 +102,54 @@ export function readFunction(
   } else {
     fail(where, argsPath, 'the arguments as a JSON string (or an object)', raw);
   }
-  const call: ToolCall = {
+  return {
     name,
     arguments: args,
     ...(argsText !== undefined && { argumentsText: argsText }),
     ...(id !== undefined && { id }),
   };
-  return renderAction(render, call, where, callPath);
 }
 
 /**
- * Reads one entry of an OpenAI `tool_calls` array into an action part.
+ * Reads one entry of an OpenAI `tool_calls` array into a turn part (an action,
+ * or a thinking or dropped call by `tools`).
  * @internal
  */
-export function readOpenAIToolCall(value: unknown, where: Where, path: string, render: ToolCallRenderer): TurnPart {
+export function readOpenAIToolCall(
+  value: unknown,
+  where: Where,
+  path: string,
+  render: ToolCallRenderer,
+  tools: ToolPolicy = DEFAULT_TOOL_POLICY,
+): TurnPart {
   const call = readRecord(value, where, path, 'a tool call object {id, type, function}');
   if (call.type !== undefined && call.type !== 'function') fail(where, pathKey(path, 'type'), 'the tool call type "function"', call.type);
   const id = call.id;
   if (id !== undefined && id !== null && typeof id !== 'string') fail(where, pathKey(path, 'id'), 'a tool call id string', id);
-  const action = readFunction(call.function, id ?? undefined, where, pathKey(path, 'function'), render, path);
-  return { kind: 'action', action, ids: typeof id === 'string' ? [id] : [] };
+  const fn = readFunctionCall(call.function, id ?? undefined, where, pathKey(path, 'function'));
+  return callPart(fn, typeof id === 'string' ? [id] : [], tools, render, where, path);
 }
 
 /**
- * The `tool_calls` of an assistant message as action parts (or the legacy
+ * The `tool_calls` of an assistant message as turn parts (or the legacy
  * `function_call`); empty when there are none.
  * @internal
  */
-export function readOpenAIToolCalls(msg: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer): TurnPart[] {
+export function readOpenAIToolCalls(
+  msg: Record<string, unknown>,
+  where: Where,
+  path: string,
+  render: ToolCallRenderer,
+  tools: ToolPolicy = DEFAULT_TOOL_POLICY,
+): TurnPart[] {
   const callsPath = pathKey(path, 'tool_calls');
   if (msg.tool_calls !== undefined && msg.tool_calls !== null) {
     const calls = readArray(msg.tool_calls, where, callsPath, 'an array of tool calls');
-    if (calls.length > 0) return calls.map((c, j) => readOpenAIToolCall(c, where, pathIndex(callsPath, j), render));
+    if (calls.length > 0) return calls.map((c, j) => readOpenAIToolCall(c, where, pathIndex(callsPath, j), render, tools));
   }
   if (msg.function_call !== undefined && msg.function_call !== null) {
     const p = pathKey(path, 'function_call');
-    return [{ kind: 'action', action: readFunction(msg.function_call, undefined, where, p, render, p), ids: [] }];
+    return [callPart(readFunctionCall(msg.function_call, undefined, where, p), [], tools, render, where, p)];
   }
   return [];
 }
@@ -151,7 +177,13 @@ export function toolMessageIds(msg: Record<string, unknown>, where: Where, path:
  * content, then the tool calls.
  * @internal
  */
-export function openAIAssistantParts(msg: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer): TurnPart[] {
+export function openAIAssistantParts(
+  msg: Record<string, unknown>,
+  where: Where,
+  path: string,
+  render: ToolCallRenderer,
+  tools: ToolPolicy = DEFAULT_TOOL_POLICY,
+): TurnPart[] {
   const parts: TurnPart[] = [];
   for (const key of ['reasoning_content', 'reasoning']) {
     const value = msg[key];
@@ -163,7 +195,7 @@ export function openAIAssistantParts(msg: Record<string, unknown>, where: Where,
   const contentPath = pathKey(path, 'content');
   const text = contentText(msg.content, where, contentPath, true);
   if (text !== undefined) parts.push({ kind: 'text', text });
-  const calls = readOpenAIToolCalls(msg, where, path, render);
+  const calls = readOpenAIToolCalls(msg, where, path, render, tools);
   if (calls.length === 0 && (text === undefined || pyStrip(text) === '')) {
     fail(where, contentPath, 'text content or tool_calls (an assistant message with an action)', msg.content);
   }
@@ -212,6 +244,7 @@ export function normalizeOpenAIMessages(
   taskRoles: readonly string[] | undefined,
   roles: readonly string[],
   format: string,
+  tools: ToolPolicy = DEFAULT_TOOL_POLICY,
 ): NormalizedChat {
   const task: ChatMessage[] = [];
   const events: ChatEvent[] = [];
@@ -227,7 +260,7 @@ export function normalizeOpenAIMessages(
       return;
     }
     if (role === 'assistant') {
-      events.push(turnEvent(() => openAIAssistantParts(msg, where, path, render), where, path));
+      events.push(turnEvent(() => openAIAssistantParts(msg, where, path, render, tools), where, path));
       return;
     }
     const text = contentText(msg.content, where, pathKey(path, 'content'), false)!;

@@ -2,7 +2,7 @@ import { assertKnownKeys, nearestName, optionKeys } from '../_lib/options.js';
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
 import type { BuildStepsOptions } from './_chat-steps.js';
-import type { ChatParseOptions, TrajectoryParseOptions } from './parse-options.js';
+import type { ChatParseOptions, ToolSelectionOptions, TrajectoryParseOptions } from './parse-options.js';
 import { renderToolCall, type ToolCallRenderer } from './render-tool-call.js';
 
 function show(value: unknown): string {
@@ -73,7 +73,64 @@ export const CHAT_OPTION_KEYS = optionKeys<ChatParseOptions>({
   taskRoles: true,
   textTurns: true,
   shareThought: true,
+  thinkingTools: true,
+  dropTools: true,
+  keepTools: true,
 });
+
+/**
+ * What becomes of the calls of each tool (see {@link ToolSelectionOptions}).
+ * @internal
+ */
+export interface ToolPolicy {
+  /** Tools whose calls are folded into the next step's thought. */
+  readonly thinking: readonly string[];
+  /** `dropTools`, when given. */
+  readonly drop: readonly string[] | undefined;
+  /** `keepTools`, when given. */
+  readonly keep: readonly string[] | undefined;
+}
+
+/** The policy of the defaults: `think` calls are thoughts, every other call a step. @internal */
+export const DEFAULT_TOOL_POLICY: ToolPolicy = Object.freeze({ thinking: Object.freeze(['think']), drop: undefined, keep: undefined });
+
+/**
+ * What a call to tool `name` is: a step, a thought (a thinking tool), or dropped.
+ * `dropTools` wins over `thinkingTools`, which wins over `keepTools`.
+ * @internal
+ */
+export function toolCallRole(policy: ToolPolicy, name: string): 'step' | 'thinking' | 'drop' {
+  if (policy.drop?.includes(name) === true) return 'drop';
+  if (policy.thinking.includes(name)) return 'thinking';
+  if (policy.keep !== undefined && !policy.keep.includes(name)) return 'drop';
+  return 'step';
+}
+
+function toolNames(value: unknown, fn: string, name: string): readonly string[] | undefined {
+  const names = stringArrayOption(value, fn, name);
+  names?.forEach((tool, i) => {
+    if (tool === '') throw new TypeError(`${fn}: option '${name}[${i}]' must be a tool name, got the empty string`);
+  });
+  return names;
+}
+
+/**
+ * Checks `thinkingTools`, `dropTools` and `keepTools` (arrays of non-empty tool
+ * names; `dropTools` and `keepTools` not both) and returns the policy.
+ * @internal
+ */
+export function resolveToolPolicy(options: ToolSelectionOptions | undefined, fn: string): ToolPolicy {
+  const thinking = toolNames(options?.thinkingTools, fn, 'thinkingTools');
+  const drop = toolNames(options?.dropTools, fn, 'dropTools');
+  const keep = toolNames(options?.keepTools, fn, 'keepTools');
+  if (drop !== undefined && keep !== undefined) {
+    throw new TypeError(
+      `${fn}: options 'dropTools' and 'keepTools' cannot be used together: give the tools to drop, or the only tools to keep`,
+    );
+  }
+  if (thinking === undefined && drop === undefined && keep === undefined) return DEFAULT_TOOL_POLICY;
+  return { thinking: thinking ?? DEFAULT_TOOL_POLICY.thinking, drop, keep };
+}
 
 /** @internal */
 export interface ResolvedOptions {
@@ -99,6 +156,7 @@ export function resolveOptions(options: TrajectoryParseOptions | undefined, fn: 
       onInvalidTurn: oneOfOption(options?.onInvalidTurn, ['throw', 'skip'], 'throw', fn, 'onInvalidTurn'),
       textTurns: 'steps',
       shareThought: 'first',
+      tools: DEFAULT_TOOL_POLICY,
     },
   };
 }
@@ -137,6 +195,7 @@ export function resolveChatOptions(
       ...base.build,
       textTurns: oneOfOption(options?.textTurns, ['steps', 'skip'], 'steps', fn, 'textTurns'),
       shareThought: oneOfOption(options?.shareThought, ['first', 'each'], 'first', fn, 'shareThought'),
+      tools: resolveToolPolicy(options, fn),
     },
   };
 }

@@ -31,6 +31,9 @@ const ANTHROPIC_ROLES: readonly string[] = Object.freeze(['user', 'assistant']);
  *   drops it. `redacted_thinking` blocks have no text and are left out.
  * - User text after a turn (besides tool results) is appended to the observation
  *   of the turn's last step, after a blank line.
+ * - A `tool_use` of a thinking tool (`thinkingTools`, default `['think']`) is not a step:
+ *   its text goes before the next step's thought; `dropTools` / `keepTools` drop calls
+ *   by tool name, as in {@link parseOpenAIMessages}.
  * - **Roles**: a message's role is `user` or `assistant`, the only two of the
  *   Messages API (the system prompt is the top-level `system`, not a message);
  *   any other is a {@link TrajectoryError} at `$.messages[i].role`. `taskRoles` may name
@@ -91,7 +94,7 @@ export function parseAnthropicMessages(messages: unknown, options?: ChatParseOpt
     if (!started) {
       if (keep(role)) task.push({ role, content: anthropicText(msg.content, where, pathKey(path, 'content')) });
     } else if (role === 'assistant') {
-      events.push(turnEvent(() => anthropicAssistantParts(msg, where, path, resolved.render, true), where, path));
+      events.push(turnEvent(() => anthropicAssistantParts(msg, where, path, resolved.render, true, resolved.build.tools), where, path));
     } else {
       events.push(...anthropicUserEvents(msg, where, path));
     }

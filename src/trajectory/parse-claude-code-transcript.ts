@@ -28,6 +28,9 @@ const OPTION_KEYS = optionKeys<ParseClaudeCodeTranscriptOptions>({
   renderToolCall: true,
   textTurns: true,
   shareThought: true,
+  thinkingTools: true,
+  dropTools: true,
+  keepTools: true,
   includeSidechains: true,
 });
 
@@ -57,6 +60,8 @@ interface Line {
  *   per `tool_use` (observation: the `tool_result` with its id; `is_error` results
  *   listed in `meta.toolErrorSteps`) and per reply to the user (observation: the
  *   user's next message), unless `textTurns: 'skip'`.
+ * - `thinkingTools` (default `['think']`), `dropTools` and `keepTools` decide which
+ *   `tool_use` blocks are steps, as in {@link parseOpenAIMessages}.
  * - `id`: `options.id`, else the `sessionId` of the first event that has one.
  *
  * @param jsonlText - The content of the `.jsonl` file.
@@ -107,7 +112,7 @@ export function parseClaudeCodeTranscript(jsonlText: string, options?: ParseClau
       turnEvent(
         () => {
           const parts: TurnPart[] = lines.flatMap((l) =>
-            anthropicAssistantParts(l.message, { source, line: l.line }, messagePath, resolved.render, false),
+            anthropicAssistantParts(l.message, { source, line: l.line }, messagePath, resolved.render, false, resolved.build.tools),
           );
           if (!hasAction(parts)) {
             const expected = 'a tool_use block or text (an assistant message with an action)';

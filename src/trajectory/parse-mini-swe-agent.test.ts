@@ -85,6 +85,13 @@ describe('parseMiniSweAgent invalid turns', () => {
     );
   });
 
+  it("finds the block with Python's whitespace after the fence, as mini-swe-agent does (CPython's re: U+001F yes, U+FEFF no)", () => {
+    const withSpace = (space: string) => [messages[1]!, { role: 'assistant', content: `Look.\n\n\`\`\`mswea_bash_command${space}\nls\n\`\`\`` }];
+    expect(parseMiniSweAgent(withSpace('\u001f')).steps).toEqual([{ action: 'ls', thought: 'Look.' }]);
+    expect(parseMiniSweAgent(withSpace('\u0085 ')).steps).toEqual([{ action: 'ls', thought: 'Look.' }]);
+    expect(() => parseMiniSweAgent(withSpace('\ufeff'))).toThrow(/no action block/);
+  });
+
   it('rejects non-arrays and bad options', () => {
     expect(() => parseMiniSweAgent('[]')).toThrow(/argument 'messages' must be an array of messages or an object/);
     expect(() => parseMiniSweAgent(messages, { actionRegex: '```bash' as never })).toThrow(/option 'actionRegex' must be a RegExp/);

@@ -12,16 +12,21 @@ const FN = 'parseMiniSweAgent';
 
 /**
  * mini-swe-agent's default `action_regex`, ```` ```mswea_bash_command\s*\n(.*?)\n``` ````
- * (with Python's `re.DOTALL`).
+ * (with Python's `re.DOTALL`), with Python's `\s` (`str.isspace()`: U+001C..U+001F and
+ * U+0085 but not U+FEFF, unlike JavaScript's), as `parseStepOutput`'s
+ * `unwrapAction: 'mini-swe-agent'` reads it.
  */
-const DEFAULT_ACTION_REGEX = /```mswea_bash_command\s*\n(.*?)\n```/s;
+const DEFAULT_ACTION_REGEX = /```mswea_bash_command[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\n(.*?)\n```/s;
 
 /** Options of {@link parseMiniSweAgent}. */
 export interface ParseMiniSweAgentOptions extends TrajectoryParseOptions {
   /**
    * The regular expression that finds the action block in an assistant message;
    * its first capture group is the command. Default: mini-swe-agent's own
-   * `action_regex`, ```` /```mswea_bash_command\s*\n(.*?)\n```/s ````. Runs of
+   * `action_regex`, ```` /```mswea_bash_command\s*\n(.*?)\n```/s ```` (`\s` as Python
+   * reads it). Score outputs with `parse: { unwrapAction: 'mini-swe-agent' }` (or this
+   * RegExp) to compare the command of an output written in the block the task asks
+   * for. Runs of
    * mini-swe-agent before the `mswea_bash_command` fence used plain ```` ```bash ````
    * blocks: pass ```` /```bash\s*\n(.*?)\n```/s ````.
    */
@@ -87,6 +92,11 @@ function assistantParts(msg: Record<string, unknown>, where: Where, path: string
  *   the expert's real last action, and its observation is the submitted diff.
  * - `meta`: `format: 'mini-swe-agent'`, and `exitStatus` (`info.exit_status`) for
  *   the object form.
+ * - **The task's format**: the task asks for the answer in a ```` ```mswea_bash_command ````
+ *   block while the target is the bare command; score outputs with
+ *   `parse: { unwrapAction: 'mini-swe-agent' }` (see `parseStepOutput`), and an output
+ *   that gives the expert's command in that block scores 1 (docs/trajectories.md, "The
+ *   task's response format and the target").
  *
  * - **Roles**: `system`, `user`, `assistant`, and `exit` (the last message of a
  *   mini-swe-agent 2 run: the submission, or why the run stopped, appended to the

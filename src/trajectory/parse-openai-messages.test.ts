@@ -29,13 +29,17 @@ const user = { role: 'user', content: 'Do it.' };
 const call = (id: string, name: string, args: string) => ({ id, type: 'function', function: { name, arguments: args } });
 
 describe('parseOpenAIMessages on real tau-bench chats', () => {
-  it('makes one step per tool call and per reply to the user, in order', () => {
+  it('makes one step per tool call but think and per reply to the user, in order', () => {
     for (const record of records) {
       const msgs = record.traj;
-      const toolCalls = msgs.filter((m) => m.role === 'assistant').flatMap((m) => m.tool_calls ?? []).length;
+      const calls = msgs.filter((m) => m.role === 'assistant').flatMap((m) => m.tool_calls ?? []);
+      const thinks = calls.filter((c) => c.function.name === 'think').length;
+      const toolCalls = calls.length - thinks;
       const textTurns = msgs.filter((m) => m.role === 'assistant' && !m.tool_calls?.length && m.content?.trim()).length;
       const t = parseOpenAIMessages(msgs);
       expect(t.steps).toHaveLength(toolCalls + textTurns);
+      // thinkingTools: [] makes the think calls steps again (the behaviour before thinking tools).
+      expect(parseOpenAIMessages(msgs, { thinkingTools: [] }).steps).toHaveLength(calls.length + textTurns);
       if (toolCalls > 0) {
         const skipped = parseOpenAIMessages(msgs, { textTurns: 'skip' });
         expect(skipped.steps).toHaveLength(toolCalls);
@@ -44,8 +48,9 @@ describe('parseOpenAIMessages on real tau-bench chats', () => {
       // Records 1, 8 and 9 are chats without a tool call: without text turns they have no step.
       else expect(() => parseOpenAIMessages(msgs, { textTurns: 'skip' })).toThrow(/at least one agent step/);
     }
-    // Counted by hand from the file: record 0 has 8 tool calls and 7 replies.
-    expect(parseOpenAIMessages(records[0]!.traj).steps).toHaveLength(15);
+    // Counted by hand from the file: record 0 has 8 tool calls (one of them think) and 7 replies.
+    expect(parseOpenAIMessages(records[0]!.traj).steps).toHaveLength(14);
+    expect(parseOpenAIMessages(records[0]!.traj, { thinkingTools: [] }).steps).toHaveLength(15);
   });
 
   it('takes the system policy and first user message as the task', () => {
@@ -61,7 +66,8 @@ describe('parseOpenAIMessages on real tau-bench chats', () => {
   it('renders each call from its arguments and takes the observation from the tool message with that id', () => {
     for (const record of records.filter((r) => r.traj.some((m) => m.tool_calls?.length))) {
       const msgs = record.traj;
-      const steps = parseOpenAIMessages(msgs, { textTurns: 'skip' }).steps;
+      // Every call, think included, as a step.
+      const steps = parseOpenAIMessages(msgs, { textTurns: 'skip', thinkingTools: [] }).steps;
       let k = 0;
       msgs.forEach((m, i) => {
         for (const c of m.role === 'assistant' ? (m.tool_calls ?? []) : []) {

@@ -29,7 +29,16 @@ export function openAITrajectory(
 ): Trajectory {
   const where = { source: resolved.source };
   const { roles, name } = messageFormat;
-  const { task, events } = normalizeOpenAIMessages(messages, base, where, resolved.render, resolved.taskRoles, roles, name);
+  const { task, events } = normalizeOpenAIMessages(
+    messages,
+    base,
+    where,
+    resolved.render,
+    resolved.taskRoles,
+    roles,
+    name,
+    resolved.build.tools,
+  );
   assertTask(task, where, base, resolved.taskRoles);
   const built = buildChatSteps(events, resolved.build);
   assertHasSteps(built.steps, where, base, messages);
@@ -63,6 +72,10 @@ export function openAITrajectory(
  *   answer; `textTurns: 'skip'` drops them.
  * - Messages other than tool results after a turn (a user's interjection) are
  *   appended to the observation of the turn's last step, after a blank line.
+ * - **Thinking tools are not steps** (`thinkingTools`, default `['think']`): the text of
+ *   such a call (its `thought`) goes before the thought of the next step, its (empty)
+ *   result is dropped. `dropTools` / `keepTools` drop calls by tool name. See
+ *   {@link ToolSelectionOptions}.
  * - Actions and thoughts are stripped (Python `str.strip()`); observations are verbatim.
  * - **Roles**: exactly those of the Chat Completions API: `system`, `developer`,
  *   `user`, `assistant`, `tool`, and the legacy `function` (the result of a
@@ -71,7 +84,8 @@ export function openAITrajectory(
  *   (a `TypeError`).
  *
  * `meta` holds `format: 'openai-messages'`, `source`, and the counters
- * `skippedTurns`, `skippedTextTurns`, `missingObservations`, `unmatchedToolResults` when they apply.
+ * `skippedTurns`, `skippedTextTurns`, `missingObservations`, `unmatchedToolResults`,
+ * `thinkingCalls`, `droppedThinkingCalls` and `droppedToolCalls` when they apply.
  *
  * @param messages - An array of messages, or an object with a `messages` array (a request body, a dataset row).
  * @param options - Source label, id, renderer, task roles and the policies above.

@@ -17,8 +17,48 @@ export interface TrajectoryParseOptions {
   readonly onInvalidTurn?: OnError | undefined;
 }
 
+/**
+ * Which tool calls become steps: the options of every parser that reads named tool
+ * calls (the chat parsers, and SWE-agent's `history`). A step is an action in the
+ * environment (paper §1), so calls that only think, or that you do not want to train
+ * on, can be taken out of the steps here. A name matches a call's tool name exactly.
+ *
+ * Which option wins for a name: `dropTools` (or a name `keepTools` leaves out) drops
+ * the call, unless it is a thinking tool that `dropTools` does not name; so
+ * `dropTools: ['think']` drops thinking calls with their text, and `keepTools: ['bash']`
+ * still folds `think` calls into thoughts (add `thinkingTools: []` to drop them too).
+ */
+export interface ToolSelectionOptions {
+  /**
+   * Tools that only think (tau-bench's `think`, Anthropic's "think" tool): a call to one
+   * is not a step. Its text is put before the thought of the next step (the next tool
+   * call or text reply the agent makes, in this message or a later one), after a blank
+   * line, with the text written before the call; its tool result (empty for `think`) is
+   * dropped, as are other messages that answer a turn made only of such calls. The text
+   * of a call is its single string argument (`{"thought": "..."}` gives the thought), a
+   * string argument as it is, or else the arguments as compact JSON (`{}`: none). When
+   * no step follows (the run ends, or the next step is a text reply that
+   * `textTurns: 'skip'` drops), the text is dropped and counted in
+   * `meta.droppedThinkingCalls`; `meta.thinkingCalls` counts all such calls. Default
+   * `['think']`; `[]` makes every call a step, as before.
+   */
+  readonly thinkingTools?: readonly string[] | undefined;
+  /**
+   * Tools whose calls are not steps: each call is dropped with its tool result, and the
+   * text written before it goes to the next step's thought. Counted in
+   * `meta.droppedToolCalls`. Not with `keepTools` (a `TypeError`).
+   */
+  readonly dropTools?: readonly string[] | undefined;
+  /**
+   * The only tools whose calls are steps: a call to any other tool is dropped, as with
+   * `dropTools` (thinking tools are still folded into thoughts). Text replies to the user
+   * are not tool calls and stay steps (see `textTurns`). Not with `dropTools` (a `TypeError`).
+   */
+  readonly keepTools?: readonly string[] | undefined;
+}
+
 /** Options of the chat-format parsers (OpenAI and Anthropic messages, Claude Code, tau-bench). */
-export interface ChatParseOptions extends TrajectoryParseOptions {
+export interface ChatParseOptions extends TrajectoryParseOptions, ToolSelectionOptions {
   /** Renders a tool call as the step's action. Default: {@link renderToolCall}, `name({"arg":...})`. */
   readonly renderToolCall?: ToolCallRenderer | undefined;
   /**

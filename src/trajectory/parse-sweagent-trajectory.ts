@@ -12,18 +12,23 @@ import {
   readString,
   type Where,
 } from './_json-path.js';
-import { contentText, readOpenAIToolCalls, toolMessageIds, turnEvent } from './_openai.js';
-import { argumentError, functionOption, oneOfOption, resolveOptions } from './_options.js';
+import { callPart, contentText, readFunctionCall, readOpenAIToolCalls, toolMessageIds, turnEvent } from './_openai.js';
+import { argumentError, functionOption, oneOfOption, resolveOptions, resolveToolPolicy, toolCallRole, type ToolPolicy } from './_options.js';
 import { optionKeys } from '../_lib/options.js';
-import type { TrajectoryParseOptions } from './parse-options.js';
+import type { ToolSelectionOptions, TrajectoryParseOptions } from './parse-options.js';
 import { renderToolCall, type ToolCallRenderer } from './render-tool-call.js';
 import { TrajectoryError } from './trajectory-error.js';
 import type { ChatMessage, Step, Trajectory } from './types.js';
 
 const FN = 'parseSweAgentTrajectory';
 
-/** Options of {@link parseSweAgentTrajectory}. */
-export interface ParseSweAgentTrajectoryOptions extends TrajectoryParseOptions {
+/**
+ * Options of {@link parseSweAgentTrajectory}. `thinkingTools`, `dropTools` and
+ * `keepTools` apply to the `history` form, where calls carry a tool name (the
+ * `tool_calls` of an assistant message; with `actionFrom: 'action'`, the name of
+ * its single tool call); `trajectory` entries and 0.x history messages have none.
+ */
+export interface ParseSweAgentTrajectoryOptions extends TrajectoryParseOptions, ToolSelectionOptions {
   /**
    * Which record of the run to read the steps from: `'trajectory'` (the
    * `trajectory[]` array of `{thought, action, observation}`), `'history'` (the
@@ -39,10 +44,22 @@ export interface ParseSweAgentTrajectoryOptions extends TrajectoryParseOptions {
    */
   readonly taskFrom?: 'first-user' | 'messages' | undefined;
   /**
-   * Renders a history message's tool call when it has no `action` string.
-   * Default: {@link renderToolCall}, `name({"arg":...})`.
+   * Renders a history message's tool call when it has no `action` string (or with
+   * `actionFrom: 'tool_calls'`). Default: {@link renderToolCall}, `name({"arg":...})`.
    */
   readonly renderToolCall?: ToolCallRenderer | undefined;
+  /**
+   * What the action of a `history` step is, for runs of SWE-agent's function-calling
+   * parser, whose assistant messages carry both:
+   * - `'action'` (default): the `action` string, the command SWE-agent built from the
+   *   model's tool call and ran (`str_replace_editor view /testbed`), as in the
+   *   `trajectory` form; a message without one falls back to its `tool_calls`;
+   * - `'tool_calls'`: the model's own tool calls, rendered by `renderToolCall`
+   *   (`str_replace_editor({"command":"view","path":"/testbed"})`), one step per call: the
+   *   target when the model is to answer with a tool call. Every assistant message must
+   *   then have `tool_calls`; reads `history` (`form: 'trajectory'` is a `TypeError`).
+   */
+  readonly actionFrom?: 'action' | 'tool_calls' | undefined;
 }
 
 const OPTION_KEYS = optionKeys<ParseSweAgentTrajectoryOptions>({
@@ -52,6 +69,10 @@ const OPTION_KEYS = optionKeys<ParseSweAgentTrajectoryOptions>({
   form: true,
   taskFrom: true,
   renderToolCall: true,
+  actionFrom: true,
+  thinkingTools: true,
+  dropTools: true,
+  keepTools: true,
 });
 
 /** The roles of SWE-agent's `history` messages. */
@@ -113,24 +134,53 @@ function stepsFromTrajectory(traj: Record<string, unknown>, where: Where, build:
   return { steps, skipped };
 }
 
-function assistantParts(msg: Record<string, unknown>, where: Where, path: string, render: ToolCallRenderer): TurnPart[] {
+/** The name of a message's single tool call, read without checking the rest of the call. */
+function singleCallName(msg: Record<string, unknown>): string | undefined {
+  const calls = msg.tool_calls;
+  if (!Array.isArray(calls) || calls.length !== 1) return undefined;
+  const call: unknown = calls[0];
+  if (!isRecord(call) || !isRecord(call.function)) return undefined;
+  const name = call.function.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function assistantParts(msg: Record<string, unknown>, where: Where, path: string, read: HistoryReading): TurnPart[] {
   const thought = readOptionalString(msg, 'thought', where, path) ?? contentText(msg.content, where, pathKey(path, 'content'), true);
   const parts: TurnPart[] = thought === undefined ? [] : [{ kind: 'thought', text: thought }];
   const action = msg.action;
-  if (typeof action === 'string' && pyStrip(action) !== '') {
+  if (read.actionFrom === 'action' && typeof action === 'string' && pyStrip(action) !== '') {
     // SWE-agent's own text of the command; the ids of its tool calls (if any) link the tool message.
     const calls = Array.isArray(msg.tool_calls) ? msg.tool_calls : [];
     const ids = calls.flatMap((c) => (isRecord(c) && typeof c.id === 'string' ? [c.id] : []));
+    const name = singleCallName(msg);
+    if (name !== undefined && toolCallRole(read.tools, name) !== 'step') {
+      // A thinking or dropped tool: the call itself says which, and gives the thought's text.
+      const callPath = pathIndex(pathKey(path, 'tool_calls'), 0);
+      const call = calls[0] as Record<string, unknown>;
+      const fn = readFunctionCall(call.function, undefined, where, pathKey(callPath, 'function'));
+      parts.push(callPart(fn, ids, read.tools, read.render, where, callPath));
+      return parts;
+    }
     parts.push({ kind: 'action', action, ids });
     return parts;
   }
-  const calls = readOpenAIToolCalls(msg, where, path, render);
-  if (calls.length === 0) fail(where, pathKey(path, 'action'), 'an action string or tool_calls', action);
+  const calls = readOpenAIToolCalls(msg, where, path, read.render, read.tools);
+  if (calls.length === 0) {
+    if (read.actionFrom === 'tool_calls') fail(where, pathKey(path, 'tool_calls'), "tool calls (actionFrom: 'tool_calls')", msg.tool_calls);
+    fail(where, pathKey(path, 'action'), 'an action string or tool_calls', action);
+  }
   parts.push(...calls);
   return parts;
 }
 
-function eventsFromHistory(traj: Record<string, unknown>, where: Where, render: ToolCallRenderer): ChatEvent[] {
+/** How the assistant messages of `history` are read. */
+interface HistoryReading {
+  readonly render: ToolCallRenderer;
+  readonly tools: ToolPolicy;
+  readonly actionFrom: 'action' | 'tool_calls';
+}
+
+function eventsFromHistory(traj: Record<string, unknown>, where: Where, read: HistoryReading): ChatEvent[] {
   const base = pathKey('$', 'history');
   const history = readArray(traj.history, where, base, 'a history array');
   const events: ChatEvent[] = [];
@@ -143,7 +193,7 @@ function eventsFromHistory(traj: Record<string, unknown>, where: Where, render: 
     if (role === 'assistant') started = true;
     if (!started) return;
     if (role === 'assistant') {
-      events.push(turnEvent(() => assistantParts(msg, where, path, render), where, path));
+      events.push(turnEvent(() => assistantParts(msg, where, path, read), where, path));
       return;
     }
     const text = contentText(msg.content, where, pathKey(path, 'content'), false)!;
@@ -190,8 +240,18 @@ function problemStatementId(traj: Record<string, unknown>): string | undefined {
  * - **Roles** of `history` messages: `system`, `user`, `assistant` and `tool`; any
  *   other is a {@link TrajectoryError} at `$.history[i].role`.
  * - `id`: `options.id`, else `replay_config.problem_statement.id` when present.
+ * - **Function-calling runs** record a message's tool call and the `action` string built
+ *   from it: the target is the `action` string (what SWE-agent ran), or the rendered call
+ *   with `actionFrom: 'tool_calls'`. In `history`, `thinkingTools` (default `['think']`),
+ *   `dropTools` and `keepTools` decide which named calls are steps, as in
+ *   {@link parseOpenAIMessages}.
+ * - **The task's format**: SWE-agent's `thought_action` prompt asks for a DISCUSSION, then
+ *   the command in a ```` ``` ```` fence, while the target is the bare command; score
+ *   outputs with `parse: { unwrapAction: 'swe-agent' }` (see `parseStepOutput`), and an
+ *   output that gives the expert's command in that format scores 1.
  * - `meta`: `format: 'swe-agent'`, `form` (the one used), `exitStatus` (`info.exit_status`,
- *   e.g. `'submitted'`), and `skippedTurns` with `onInvalidTurn: 'skip'`.
+ *   e.g. `'submitted'`), `skippedTurns` with `onInvalidTurn: 'skip'`, and in `history` the
+ *   tool counters of {@link parseOpenAIMessages}.
  *
  * Errors are reported in the order of the file: in the `trajectory` form a bad entry
  * is named (`$.trajectory[3].action`) even when `history` is missing or bad too; with
@@ -219,6 +279,14 @@ export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTr
   const form = oneOfOption(options?.form, ['auto', 'trajectory', 'history'], 'auto', FN, 'form');
   const taskFrom = oneOfOption(options?.taskFrom, ['first-user', 'messages'], 'first-user', FN, 'taskFrom');
   const render = functionOption(options?.renderToolCall, FN, 'renderToolCall') ?? renderToolCall;
+  const actionFrom = oneOfOption(options?.actionFrom, ['action', 'tool_calls'], 'action', FN, 'actionFrom');
+  if (actionFrom === 'tool_calls' && form === 'trajectory') {
+    throw new TypeError(
+      `${FN}: option 'actionFrom' is 'tool_calls', which reads the history (trajectory entries have no tool calls), but option 'form' is 'trajectory'; use form 'history' or 'auto'`,
+    );
+  }
+  const tools = resolveToolPolicy(options, FN);
+  const build: BuildStepsOptions = { ...resolved.build, tools };
   if (!isRecord(traj)) throw argumentError(FN, 'traj', 'an object (a parsed .traj file)', traj);
   const where: Where = { source: resolved.source };
 
@@ -226,7 +294,8 @@ export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTr
   if (form === 'auto' && listed !== undefined && listed !== null && !Array.isArray(listed)) {
     fail(where, pathKey('$', 'trajectory'), 'a trajectory array (or none: the steps are then read from history)', listed);
   }
-  const used = form === 'auto' ? (Array.isArray(listed) && listed.length > 0 ? 'trajectory' : 'history') : form;
+  const auto = actionFrom === 'action' && Array.isArray(listed) && listed.length > 0 ? 'trajectory' : 'history';
+  const used = form === 'auto' ? auto : form;
   // Errors come in the order of the file: `trajectory` comes before `history` (which
   // holds the task) in a .traj, and in `history` the task comes before the steps.
   let task = used === 'history' ? readTask(traj, where, taskFrom) : undefined;
@@ -244,9 +313,9 @@ export function parseSweAgentTrajectory(traj: unknown, options?: ParseSweAgentTr
     if (exitStatus !== undefined) meta.exitStatus = exitStatus;
     assertHasSteps(steps, where, pathKey('$', 'trajectory'), traj.trajectory);
   } else {
-    const built = buildChatSteps(eventsFromHistory(traj, where, render), resolved.build);
+    const built = buildChatSteps(eventsFromHistory(traj, where, { render, tools, actionFrom }), build);
     steps = built.steps;
-    meta = chatMeta('swe-agent', built, resolved.build, { form: used, exitStatus });
+    meta = chatMeta('swe-agent', built, build, { form: used, exitStatus });
     assertHasSteps(steps, where, pathKey('$', 'history'), traj.history);
   }
   task ??= readTask(traj, where, taskFrom);

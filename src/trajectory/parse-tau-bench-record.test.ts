@@ -17,7 +17,17 @@ describe('parseTauBenchRecord', () => {
       expect(t.steps).toEqual(plain.steps);
       expect(t.task).toEqual(plain.task);
       expect(t.id).toBe(`${record.task_id}/${record.trial}`);
-      expect(t.meta).toEqual({ format: 'tau-bench', source: 'gpt-4o-airline.json', taskId: record.task_id, trial: record.trial, reward: record.reward });
+      // Records 0, 3, 5 and 6 call tau-bench's think tool (1, 2, 1 and 1 times): not steps, counted.
+      const calls = (record.traj as { tool_calls?: { function: { name: string } }[] }[]).flatMap((m) => m.tool_calls ?? []);
+      const thinks = calls.filter((c) => c.function.name === 'think').length;
+      expect(t.meta).toEqual({
+        format: 'tau-bench',
+        source: 'gpt-4o-airline.json',
+        taskId: record.task_id,
+        trial: record.trial,
+        reward: record.reward,
+        ...(thinks > 0 && { thinkingCalls: thinks }),
+      });
     }
   });
 

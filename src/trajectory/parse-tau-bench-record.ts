@@ -21,7 +21,9 @@ const TAU_BENCH_FORMAT: MessageFormat = { roles: Object.freeze(['system', 'user'
  *   task; SRL wants expert runs, so keep the records with reward 1), and the counters
  *   of {@link parseOpenAIMessages};
  * - roles: those tau-bench writes, `system`, `user`, `assistant` and `tool`; any
- *   other is a {@link TrajectoryError} at `$.traj[i].role`.
+ *   other is a {@link TrajectoryError} at `$.traj[i].role`;
+ * - tau-bench's `think` tool is not a step (`thinkingTools`, default `['think']`): its
+ *   `thought` opens the thought of the next step, and `meta.thinkingCalls` counts it.
  *
  * @param record - One element of the results array.
  * @param options - As for {@link parseOpenAIMessages}.

@@ -77,6 +77,9 @@ const chatKeys: AllKeys<ChatParseOptions> = {
   taskRoles: undefined,
   textTurns: undefined,
   shareThought: undefined,
+  thinkingTools: undefined,
+  dropTools: undefined,
+  keepTools: undefined,
 };
 const { taskRoles: _taskRoles, ...chatButTaskRoles } = chatKeys;
 const claudeCodeKeys: AllKeys<ParseClaudeCodeTranscriptOptions> = { ...chatButTaskRoles, includeSidechains: undefined };
@@ -87,6 +90,10 @@ const sweAgentKeys: AllKeys<ParseSweAgentTrajectoryOptions> = {
   form: undefined,
   taskFrom: undefined,
   renderToolCall: undefined,
+  actionFrom: undefined,
+  thinkingTools: undefined,
+  dropTools: undefined,
+  keepTools: undefined,
 };
 const miniSweKeys: AllKeys<ParseMiniSweAgentOptions> = {
   source: undefined,

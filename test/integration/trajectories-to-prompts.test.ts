@@ -37,13 +37,17 @@ describe('tau-bench chats to step prompts', () => {
     traj: { role: string; tool_calls?: { function: { name: string } }[] }[];
   }[];
 
-  it('makes a prompt for every tool call of the raw chats (text turns skipped)', () => {
+  it('makes a prompt for every tool call of the raw chats but think (text turns skipped)', () => {
     for (const record of records) {
-      const calls = record.traj.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
+      const all = record.traj.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []));
+      // tau-bench's think tool is the agent's reasoning, not an action: never a target.
+      const calls = all.filter((c) => c.function.name !== 'think');
       if (calls.length === 0) continue;
       const prompts = buildStepPrompts(parseTauBenchRecord(record, { textTurns: 'skip' }));
       expect(prompts).toHaveLength(calls.length);
       expect(prompts.map((p) => p.target.slice(0, p.target.indexOf('(')))).toEqual(calls.map((c) => c.function.name));
+      // thinkingTools: [] makes them targets again.
+      expect(buildStepPrompts(parseTauBenchRecord(record, { textTurns: 'skip', thinkingTools: [] }))).toHaveLength(all.length);
     }
   });
 });

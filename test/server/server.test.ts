@@ -108,6 +108,18 @@ describe.each(MODES)('createRewardServer ($mode)', ({ options, workers }) => {
     expect(unknown.json.error).toMatchObject({ status: 400, path: '$.items[0].options.parse.implicit' });
   });
 
+  it('POST /score: options.parse.unwrapAction scores the command inside the framework\'s block (a RegExp cannot travel: 400)', async () => {
+    const { url } = await start();
+    const output = '<think>t</think>THOUGHT: list it.\n\n```mswea_bash_command\nls -la\n```';
+    const r = await call(url, 'POST', '/score', { items: [{ output, target: 'ls -la', options: { parse: { unwrapAction: 'mini-swe-agent' } } }, { output, target: 'ls -la' }] });
+    expect(r.status).toBe(200);
+    expect(r.json.results[0]).toEqual({ reward: 1, ok: true });
+    expect(r.json.results[1].reward).toBe(stepReward(output, 'ls -la'));
+    expect(r.json.results[1].reward).toBeLessThan(1);
+    const bad = await call(url, 'POST', '/score', { items: [{ output, target: 'x', options: { parse: { unwrapAction: {} } } }] });
+    expect(bad.json.error).toMatchObject({ status: 400, path: '$.items[0].options.parse' });
+  });
+
   it('GET /health, 404, 405', async () => {
     const { url } = await start();
     expect((await call(url, 'GET', '/health')).json).toEqual({ status: 'ok', workers, inFlight: 0, receiving: 0, pid: process.pid });
