@@ -5,6 +5,13 @@ import { readJsonl } from '../io/read-jsonl.js';
 import { fileReadError, isGzipPath, readFileChunks } from '../io/read-source.js';
 import type { OnError, SkipReport } from '../trajectory/error-policy.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
+import { isOpenHandsEvent } from './to-trajectory.js';
+
+/** The first element of an array that is one run, not a list of records: a chat message or an OpenHands event. */
+function isRunElement(value: unknown): boolean {
+  if (isOpenHandsEvent(value)) return true;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { role?: unknown }).role === 'string';
+}
 
 /** Options of {@link readRecords}. */
 export interface ReadRecordsOptions {
@@ -16,8 +23,10 @@ export interface ReadRecordsOptions {
  * Reads the records of an input file, streaming where it can:
  * - `.jsonl`, `.ndjson` (optionally `.gz`): one record per line;
  * - any other name (`.json`, `.traj`, optionally `.gz`): a top-level JSON array is
- *   streamed element by element; a single JSON object is one record (a SWE-agent
- *   `.traj` file);
+ *   streamed element by element (an array of records), unless its first element is a
+ *   chat message (`{role, ...}`: a mini-swe-agent or OpenAI message list) or an
+ *   OpenHands event: then the whole array is one run, one record; a single JSON object
+ *   is one record (a SWE-agent `.traj` file);
  *
  * @param path - The input file.
  * @param options - The error policy and skip report.
@@ -38,7 +47,15 @@ export async function* readRecords(path: string, options: ReadRecordsOptions): A
   }
   const first = await firstChar(path);
   if (first === '[') {
-    yield* readJsonArray(path, { onError, report, source: path });
+    // An array of records, or one run saved as an array (of messages or events).
+    let run: unknown[] | undefined;
+    let index = 0;
+    for await (const element of readJsonArray(path, { onError, report, source: path })) {
+      if (index++ === 0 && isRunElement(element)) run = [];
+      if (run !== undefined) run.push(element);
+      else yield element;
+    }
+    if (run !== undefined) yield run;
     return;
   }
   let text: string;

@@ -14,7 +14,8 @@ import { onInterrupt } from '../interrupt.js';
 import { checkInputFile, checkOutputPath, outputFormatOf } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { readRecords } from '../read-records.js';
-import { INPUT_FORMATS, toTrajectory, type InputFormat } from '../to-trajectory.js';
+import { parseOptionValue } from '../parse-option.js';
+import { INPUT_FORMATS, toTrajectory, type AgentRecordOptions, type InputFormat } from '../to-trajectory.js';
 
 /** `srl prompts --help`. */
 export const PROMPTS_HELP = `Usage: srl prompts <input> -o <output> [options]
@@ -30,7 +31,8 @@ when complete: an interrupted or failed run leaves the -o path as it was.
 
 Options:
   -o, --output <file>         output file (.jsonl, .jsonl.gz or .parquet)       [required]
-  --format <f>                auto|numbered|openai|anthropic|sweagent|mini-swe-agent  [auto]
+  --format <f>                auto|numbered|openai|anthropic|tau-bench|sweagent|
+                              mini-swe-agent|openhands                          [auto]
   --template <t>              math|agent|auto                                   [auto]
   --history <N>               previous expert steps shown (default: all for math, 2 for agent)
   --max-prompt-tokens <N>     drop the oldest history steps until a prompt fits (needs --tokenizer)
@@ -42,13 +44,24 @@ Options:
                               history shown, steps dropped by window and budget,
                               promptTokens
   --on-error <p>              throw|skip: stop at, or skip and count, bad records  [throw]
+  --parse <json>              the step-format rules you score with (stepReward's
+                              parse options), so the prompt asks for that format,
+                              e.g. '{"thinkTag":"reasoning"}'
+  --thinking-tools <a,b>      tool calls that are thinking, folded into the next
+                              step's thought ("" for none)                    [think]
+  --drop-tools <a,b>          tool calls that are not steps
+  --keep-tools <a,b>          the only tool calls that are steps (not with --drop-tools)
+  --action-from <a>           SWE-agent: action|tool_calls: the target is the
+                              command SWE-agent ran, or the model's tool call [action]
   -h, --help                  show this help
 
 Formats (--format auto detects each record): {task, steps} trajectories pass
 through; {problem|question|task, solution} is a numbered solution; {question,
-answer with "####"} is GSM8K; {trajectory: [...]} is SWE-agent; chat messages
-(an array or {messages}) are mini-swe-agent (mswea_bash_command blocks),
-Anthropic (tool_use blocks) or OpenAI.
+answer with "####"} is GSM8K; an array of OpenHands events ({id, source,
+action|observation}; one run per record, e.g. one .jsonl line) is OpenHands;
+{trajectory: [...]} is SWE-agent; {task_id, traj: [...]} is a tau-bench
+record; chat messages (an array or {messages}) are
+mini-swe-agent (mswea_bash_command blocks), Anthropic (tool_use blocks) or OpenAI.
 
 Example:
   srl prompts examples/data/math-solutions.jsonl -o train.parquet --layout verl
@@ -65,7 +78,22 @@ const OPTIONS = {
   layout: { type: 'string' },
   'on-error': { type: 'string' },
   'include-meta': { type: 'boolean' },
+  parse: { type: 'string' },
+  'thinking-tools': { type: 'string' },
+  'drop-tools': { type: 'string' },
+  'keep-tools': { type: 'string' },
+  'action-from': { type: 'string' },
 } as const;
+
+/** A comma-separated list of tool names (`''`: none). */
+function toolList(args: Parameters<typeof stringValue>[0], name: string): string[] | undefined {
+  const v = stringValue(args, name);
+  if (v === undefined) return undefined;
+  const names = v.split(',').map((t) => t.trim());
+  if (v.trim() === '') return [];
+  if (names.some((t) => t === '')) throw new CliError(`option --${name} must be tool names separated by commas, got ${JSON.stringify(v)}`, 2);
+  return names;
+}
 
 /**
  * `srl prompts`: trajectories in, a step-prompt dataset out, a summary on stderr.
@@ -102,6 +130,19 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   const tokenizer = stringValue(args, 'tokenizer');
   const tokenizerConfig = stringValue(args, 'tokenizer-config');
   const includeMeta = args.values['include-meta'] === true;
+  const parse = parseOptionValue(stringValue(args, 'parse'));
+  const thinkingTools = toolList(args, 'thinking-tools');
+  const dropTools = toolList(args, 'drop-tools');
+  const keepTools = toolList(args, 'keep-tools');
+  if (dropTools !== undefined && keepTools !== undefined) throw new CliError('options --drop-tools and --keep-tools cannot be used together', 2);
+  const actionFromFlag = stringValue(args, 'action-from');
+  const actionFrom = actionFromFlag === undefined ? undefined : choiceValue(args, 'action-from', ['action', 'tool_calls'] as const, 'action');
+  const agent: AgentRecordOptions = {
+    ...(thinkingTools === undefined ? {} : { thinkingTools }),
+    ...(dropTools === undefined ? {} : { dropTools }),
+    ...(keepTools === undefined ? {} : { keepTools }),
+    ...(actionFrom === undefined ? {} : { actionFrom }),
+  };
   if (maxPromptTokens !== undefined && tokenizer === undefined) {
     throw new CliError('option --max-prompt-tokens needs --tokenizer <tokenizer.json>', 2);
   }
@@ -125,9 +166,10 @@ export async function promptsCommand(argv: readonly string[]): Promise<void> {
   const readReport = createSkipReport();
   const streamReport = createSkipReport();
   const counts = { records: 0, trajectories: 0 };
-  const trajectories = convert(readRecords(input, { onError, report: readReport }), format, input, onError, readReport, counts);
+  const trajectories = convert(readRecords(input, { onError, report: readReport }), format, input, onError, readReport, counts, agent);
   const prompts = stepPromptStream(trajectories, {
     template,
+    ...(parse === undefined ? {} : { parse }),
     onError,
     report: streamReport,
     source: input,
@@ -190,13 +232,14 @@ async function* convert(
   onError: OnError,
   report: SkipReport,
   counts: { records: number; trajectories: number },
+  agent: AgentRecordOptions,
 ): AsyncGenerator<unknown, void, undefined> {
   for await (const record of records) {
     counts.records++;
     const source = `${input} record ${counts.records}`;
     let trajectory: unknown;
     try {
-      trajectory = toTrajectory(record, format, source);
+      trajectory = toTrajectory(record, format, source, agent);
       assertTrajectory(trajectory, { source });
     } catch (error) {
       handleRecordError(error, onError, report);

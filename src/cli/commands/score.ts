@@ -7,6 +7,7 @@ import { pathIndex, pathKey } from '../../trajectory/_json-path.js';
 import { TrajectoryError, foundValue } from '../../trajectory/trajectory-error.js';
 import { choiceValue, integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 import { onInterrupt } from '../interrupt.js';
+import { parseOptionValue } from '../parse-option.js';
 import { checkInputFile, checkOutputPath, outputFormatOf } from '../paths.js';
 import { createProgress } from '../progress.js';
 import { readNumberedJsonl, type ByteMeter, type NumberedLine } from '../read-lines.js';
@@ -36,6 +37,8 @@ Options:
   -o, --output <file>       .jsonl, .jsonl.gz, .parquet, or - for stdout   [stdout]
   --metric <m>              difflib|lcs                                    [difflib]
   --granularity <g>         char|word                                      [char]
+  --parse <json>            step-format rules (parseStepOutput's options), e.g.
+                            '{"implicitOpen":true}' or '{"unwrapAction":"mini-swe-agent"}'
   --workers <N>             worker threads; 0 scores in this thread        [CPU count]
   --output-field <name>     the field with the model output                [output]
   --target-field <name>     the field with the expert step                 [target]
@@ -54,6 +57,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   metric: { type: 'string' },
   granularity: { type: 'string' },
+  parse: { type: 'string' },
   workers: { type: 'string' },
   'output-field': { type: 'string' },
   'target-field': { type: 'string' },
@@ -98,7 +102,8 @@ export async function scoreCommand(argv: readonly string[]): Promise<void> {
   const outputField = stringValue(args, 'output-field') ?? 'output';
   const targetField = stringValue(args, 'target-field') ?? 'target';
   const onError = choiceValue(args, 'on-error', ['throw', 'skip'] as const, 'throw');
-  const options: StepRewardOptions = { metric, granularity };
+  const parse = parseOptionValue(stringValue(args, 'parse'));
+  const options: StepRewardOptions = { metric, granularity, ...(parse === undefined ? {} : { parse }) };
   await checkInputFile(input);
   if (output !== undefined) await checkOutputPath(output, [input]);
 

@@ -1,0 +1,30 @@
+import { parseStepOutput, type ParseStepOutputOptions } from '../reward/parse-step-output.js';
+import { CliError } from './errors.js';
+
+/**
+ * `--parse <json>`: the step-format rules (`parseStepOutput`'s options, JSON-safe:
+ * `unwrapAction` by name), checked by `parseStepOutput`'s own rules; a usage error
+ * (exit code 2) naming the option otherwise.
+ * @param text - The option's value, or undefined when it was not given.
+ * @returns The options, or undefined.
+ * @example
+ * ```ts
+ * parseOptionValue('{"thinkTag":"reasoning"}'); //=> { thinkTag: 'reasoning' }
+ * ```
+ */
+export function parseOptionValue(text: string | undefined): ParseStepOutputOptions | undefined {
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`option --parse must be a JSON object: ${(err as Error).message}`, 2);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new CliError(`option --parse must be a JSON object, got ${text}`, 2);
+  try {
+    parseStepOutput('', json as ParseStepOutputOptions);
+  } catch (err) {
+    throw new CliError(`option --parse: ${(err as Error).message.replace(/^parseStepOutput: /, '')}`, 2);
+  }
+  return json as ParseStepOutputOptions;
+}
