@@ -1,5 +1,6 @@
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { optionKeys } from '../_lib/options.js';
+import { thinkingText } from './_chat-steps.js';
 import { fail, isRecord, listRoles, pathIndex, pathKey, readArray, readRecord, type Where } from './_json-path.js';
 import { argumentError, functionOption, oneOfOption, resolveOptions, resolveToolPolicy } from './_options.js';
 import type { TrajectoryParseOptions } from './parse-options.js';
@@ -116,17 +117,6 @@ function joinTexts(texts: readonly string[]): string {
   return pyStrip(texts.filter((t) => pyStrip(t) !== '').join('\n\n'));
 }
 
-/** The text a thinking call of another tool adds: its single string argument, else its arguments as JSON. */
-function callText(args: unknown): string {
-  if (args === undefined || args === null) return '';
-  if (typeof args === 'string') return args;
-  if (isRecord(args)) {
-    const values = Object.values(args);
-    if (values.length === 0) return '';
-    if (values.length === 1 && typeof values[0] === 'string') return values[0];
-  }
-  return JSON.stringify(args);
-}
 
 function readInteger(ev: Record<string, unknown>, key: string, where: Where, path: string, expected: string, optional: boolean): number | undefined {
   const value = ev[key];
@@ -515,7 +505,7 @@ export function parseOpenHandsEvents(events: unknown, options?: ParseOpenHandsEv
       }
       if (role === 'thinking') {
         const texts = [argThought(args, where, argsPath)];
-        if (kind !== 'think') texts.push(callText((recordedCall(ev, where, path) ?? rebuiltCall(kind, args, where, path)).arguments));
+        if (kind !== 'think') texts.push(thinkingText((recordedCall(ev, where, path) ?? rebuiltCall(kind, args, where, path)).arguments));
         carried.push(joinTexts(texts));
         carriedThinking++;
         counts.thinking++;
