@@ -1,6 +1,7 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
 import { assertKnownKeys } from '../_lib/options.js';
+import { miniSweAgentBlocks } from '../_lib/mini-swe-agent-blocks.js';
 import { isPythonSpace, pyStrip } from '../_lib/python-whitespace.js';
 
 /** Options of {@link parseStepOutput}. */
@@ -148,10 +149,6 @@ function firstNonSpace(text: string): number {
   return i;
 }
 
-/** The opening of mini-swe-agent's action block. */
-const MSWEA_OPEN = '```mswea_bash_command';
-/** The end of a block: a newline, then three backticks. */
-const BLOCK_CLOSE = '\n```';
 
 type ActionUnwrap = 'mini-swe-agent' | 'swe-agent' | RegExp;
 
@@ -178,44 +175,6 @@ function regexBlocks(response: string, regex: RegExp): string[] {
   return [...response.matchAll(regex)].map((m) => m[1] ?? '');
 }
 
-/**
- * The commands of the blocks that mini-swe-agent's default `action_regex`,
- * ```` ```mswea_bash_command\s*\n(.*?)\n``` ```` with `re.DOTALL`, finds in `text`
- * (`re.findall`, Python's `\s`), in linear time where a backtracking engine takes
- * quadratic time on openers that are never closed. For an opener, the greedy `\s*\n`
- * first ends at the last newline of the whitespace after it, and `(.*?)` takes the text
- * up to the first `\n```` after that; failing that, the only other match ends the
- * block at that last newline itself (it starts after the newline before it).
- */
-function miniSweAgentBlocks(text: string): string[] {
-  const closes: number[] = [];
-  for (let e = text.indexOf(BLOCK_CLOSE); e !== -1; e = text.indexOf(BLOCK_CLOSE, e + 1)) closes.push(e);
-  const blocks: string[] = [];
-  let next = 0; // the first close not before the current content start (starts only grow)
-  let from = 0;
-  for (let p = text.indexOf(MSWEA_OPEN, from); p !== -1; p = text.indexOf(MSWEA_OPEN, from)) {
-    let k = p + MSWEA_OPEN.length;
-    let last = -1;
-    let before = -1;
-    for (; k < text.length && isPythonSpace(text.charCodeAt(k)); k++) {
-      if (text.charCodeAt(k) === 10) {
-        before = last;
-        last = k;
-      }
-    }
-    from = p + 1;
-    if (last === -1) continue;
-    while (next < closes.length && closes[next]! < last + 1) next++;
-    if (next < closes.length) {
-      blocks.push(text.slice(last + 1, closes[next]));
-      from = closes[next]! + BLOCK_CLOSE.length;
-    } else if (before !== -1 && text.startsWith('```', last + 1)) {
-      blocks.push(text.slice(before + 1, last));
-      from = last + BLOCK_CLOSE.length;
-    }
-  }
-  return blocks;
-}
 
 /**
  * The fence line that starts at `at` (a line start holding three backticks), as
@@ -279,7 +238,7 @@ function unwrapFrameworkAction(response: string, how: ActionUnwrap): string | un
     const block = sweAgentBlock(response);
     return block === undefined ? undefined : pyStrip(block);
   }
-  const blocks = how === 'mini-swe-agent' ? miniSweAgentBlocks(response) : regexBlocks(response, how);
+  const blocks = how === 'mini-swe-agent' ? miniSweAgentBlocks(response).map((b) => b.command) : regexBlocks(response, how);
   if (blocks.length > 1) {
     const what = how === 'mini-swe-agent' ? '```mswea_bash_command blocks' : `blocks matching ${String(how)}`;
     return fail('multiple-action-blocks', `${blocks.length} ${what} in the response; the format has exactly one`);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pyStrip } from '../_lib/python-whitespace.js';
 import { parseMiniSweAgent } from './parse-mini-swe-agent.js';
+import { TrajectoryError } from './trajectory-error.js';
 import { thrown } from '../../test/helpers/thrown.js';
 
 const messages = JSON.parse(
@@ -98,5 +101,44 @@ describe('parseMiniSweAgent invalid turns', () => {
     expect(() => parseMiniSweAgent(messages, { actionRegex: /```mswea_bash_command/ })).toThrow(/capture group/);
     const e = thrown(() => parseMiniSweAgent(messages.slice(2)));
     expect([e.path, e.expected]).toEqual(['$', 'a user message with text before the first assistant message (the task)']);
+  });
+});
+
+describe('parseMiniSweAgent: the default action block in linear time', () => {
+  /** The reference: mini-swe-agent's default action_regex with Python's `\s`, run by a backtracking engine. */
+  const REFERENCE = /```mswea_bash_command[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\n(.*?)\n```/gs;
+  const run = (content: string) => [
+    { role: 'system', content: 's' },
+    { role: 'user', content: 'task' },
+    { role: 'assistant', content },
+    { role: 'user', content: 'obs' },
+  ];
+
+  it('finds the same single block as the regex on random responses (and fails where it finds none or several)', () => {
+    const pieces = ['```mswea_bash_command', '\n```', '\n', ' ', '\t', '\u0085', 'ls', 'x', '`', '```'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (parts) => {
+        const content = parts.join('');
+        const want = [...content.matchAll(REFERENCE)];
+        // One block with a non-empty command is a step (its command stripped); anything else is an error.
+        const expected = want.length === 1 && pyStrip(want[0]![1]!) !== '' ? pyStrip(want[0]![1]!) : undefined;
+        let got: string | undefined;
+        try {
+          got = parseMiniSweAgent(run(content)).steps[0]!.action;
+        } catch (err) {
+          if (!(err instanceof TrajectoryError)) throw err;
+          got = undefined;
+        }
+        expect(got).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is linear on an opener that is never closed (200,000 newlines)', () => {
+    const content = `THOUGHT\n\`\`\`mswea_bash_command${'\n'.repeat(200_000)}x`;
+    const t0 = performance.now();
+    expect(() => parseMiniSweAgent(run(content))).toThrow(/no action block/);
+    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 });

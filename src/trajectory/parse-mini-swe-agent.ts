@@ -1,4 +1,5 @@
 import { describeType } from '../_lib/describe.js';
+import { miniSweAgentBlocks } from '../_lib/mini-swe-agent-blocks.js';
 import { pyStrip } from '../_lib/python-whitespace.js';
 import { assertHasSteps, buildChatSteps, chatMeta, type ChatEvent, type TurnPart } from './_chat-steps.js';
 import { fail, isRecord, pathIndex, pathKey, readArray, readRecord, readRole, type Where } from './_json-path.js';
@@ -10,13 +11,6 @@ import type { ChatMessage, Trajectory } from './types.js';
 
 const FN = 'parseMiniSweAgent';
 
-/**
- * mini-swe-agent's default `action_regex`, ```` ```mswea_bash_command\s*\n(.*?)\n``` ````
- * (with Python's `re.DOTALL`), with Python's `\s` (`str.isspace()`: U+001C..U+001F and
- * U+0085 but not U+FEFF, unlike JavaScript's), as `parseStepOutput`'s
- * `unwrapAction: 'mini-swe-agent'` reads it.
- */
-const DEFAULT_ACTION_REGEX = /```mswea_bash_command[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\n(.*?)\n```/s;
 
 /** Options of {@link parseMiniSweAgent}. */
 export interface ParseMiniSweAgentOptions extends TrajectoryParseOptions {
@@ -54,15 +48,21 @@ const OPTION_KEYS = optionKeys<ParseMiniSweAgentOptions>({
  */
 const ROLES: readonly string[] = Object.freeze(['system', 'user', 'assistant', 'exit']);
 
-function assistantParts(msg: Record<string, unknown>, where: Where, path: string, regex: RegExp, what: string): TurnPart[] {
+/** The action blocks of a message: the default regex's matches in linear time, or a custom regex's. */
+function actionBlocks(text: string, regex: RegExp | undefined): { readonly index: number; readonly command: string | undefined }[] {
+  if (regex === undefined) return miniSweAgentBlocks(text);
+  return [...text.matchAll(regex)].map((m) => ({ index: m.index, command: m[1] }));
+}
+
+function assistantParts(msg: Record<string, unknown>, where: Where, path: string, regex: RegExp | undefined, what: string): TurnPart[] {
   const contentPath = pathKey(path, 'content');
   const text = contentText(msg.content, where, contentPath, false)!;
-  const blocks = [...text.matchAll(regex)];
+  const blocks = actionBlocks(text, regex);
   if (blocks.length !== 1) {
     fail(where, contentPath, `exactly one ${what}`, text, blocks.length === 0 ? 'no action block' : `${blocks.length} action blocks`);
   }
   const block = blocks[0]!;
-  const action = block[1];
+  const action = block.command;
   if (action === undefined) {
     throw new TypeError(`${FN}: option 'actionRegex' must have a capture group for the command`);
   }
@@ -134,8 +134,9 @@ export function parseMiniSweAgent(messages: unknown, options?: ParseMiniSweAgent
   if (given !== undefined && !(given instanceof RegExp)) {
     throw new TypeError(`${FN}: option 'actionRegex' must be a RegExp, got ${describeType(given)}`);
   }
-  const source = given ?? DEFAULT_ACTION_REGEX;
-  const regex = new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
+  // The default regex is matched by a linear-time equivalent (a backtracking engine takes
+  // quadratic time on an opener that is never closed); a custom one as given.
+  const regex = given === undefined ? undefined : new RegExp(given.source, given.flags.includes('g') ? given.flags : `${given.flags}g`);
   const what = given === undefined ? '```mswea_bash_command block' : `action block matching ${String(given)}`;
   const where: Where = { source: resolved.source };
 
