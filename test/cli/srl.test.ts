@@ -229,28 +229,33 @@ describe('srl serve: the operator\'s limits (issue 17)', () => {
 
   it('--max-work and --scoring ceilings hold against clients; SIGTERM with a stalled upload exits after --shutdown-grace-s', async () => {
     const child = startCli(['serve', '--port', '0', '--workers', '0', '--max-work', '20000', '--scoring', '{"maxLength":5000}', '--shutdown-grace-s', '1']);
-    const url = await servedUrl(child);
-    const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
-    const s = symbols.repeat(20).slice(0, 2000);
-    const heavy = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: `<think>t</think>${s}`, target: [...s].reverse().join('') }] }) });
-    expect(heavy.status).toBe(422);
-    expect(((await heavy.json()) as { error: { path: string } }).error.path).toBe('$.items[0]');
-    const over = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'a', target: 'b', options: { maxLength: 5001 } }] }) });
-    expect(over.status).toBe(400);
-    expect(((await over.json()) as { error: { path: string } }).error.path).toBe('$.items[0].options.maxLength');
-    // A stalled upload: headers announcing 100 bytes, one byte, nothing more.
-    const { port } = new URL(url);
-    const { connect } = await import('node:net');
-    const sock = connect(Number(port), '127.0.0.1');
-    sock.on('error', () => undefined);
-    await new Promise<void>((r) => sock.on('connect', () => r()));
-    sock.write('POST /score HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
-    await new Promise((r) => setTimeout(r, 200));
-    const t0 = performance.now();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(4_000);
-    sock.destroy();
+    try {
+      const url = await servedUrl(child);
+      const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
+      const s = symbols.repeat(20).slice(0, 2000);
+      const heavy = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: `<think>t</think>${s}`, target: [...s].reverse().join('') }] }) });
+      expect(heavy.status).toBe(422);
+      expect(((await heavy.json()) as { error: { path: string } }).error.path).toBe('$.items[0]');
+      const over = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'a', target: 'b', options: { maxLength: 5001 } }] }) });
+      expect(over.status).toBe(400);
+      expect(((await over.json()) as { error: { path: string } }).error.path).toBe('$.items[0].options.maxLength');
+      // A stalled upload: headers announcing 100 bytes, one byte, nothing more.
+      const { port } = new URL(url);
+      const { connect } = await import('node:net');
+      const sock = connect(Number(port), '127.0.0.1');
+      sock.on('error', () => undefined);
+      await new Promise<void>((r) => sock.on('connect', () => r()));
+      sock.write('POST /score HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = performance.now();
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(4_000);
+      sock.destroy();
+    } finally {
+      // A failed assertion must not leave the server running.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // tsx relays it to the server
+    }
   }, 60_000);
 });
