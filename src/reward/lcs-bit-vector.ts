@@ -151,7 +151,7 @@ export function lcsBitVector(
   const V = scratch.v;
   V.fill(-1, 0, W);
   if (count === 0) return V;
-  // Work units: one per (row, 4 words): a unit then costs about what a difflib unit does.
+  // Work units: one per (row, 4 words): a unit then costs about twice a difflib unit.
   const U = (W + 3) >>> 2;
   assertAffordable(count * U);
 

@@ -56,9 +56,9 @@ export interface StepRewardOptions {
    * timed, so the same input always passes or always fails: for `'difflib'`, one per
    * (row of the action, position of the expert step) pair that the longest-match search
    * visits; for `'lcs'`, one per (row, 4 words of 32 bits) of the bit-vector LCS (known before it
-   * starts, so it fails at once). A custom metric is not counted. A unit costs about 2 to
-   * 7 ns on a small cloud VM, so `100_000_000` stops an item after about half a second
-   * while long real text passes (docs/reward.md, "Bounding the cost of an item").
+   * starts, so it fails at once). A custom metric is not counted. A difflib unit costs 3 to
+   * 7 ns on a quiet 2-core VM (an lcs unit about twice that), so `100_000_000` stops a
+   * difflib item after 0.3 to 0.6 s while long real text passes (docs/reward.md, "Bounding the cost of an item").
    * `explainStepReward` applies it to its alignment too. Checked when the scorer is made.
    */
   readonly maxWork?: number | undefined;
