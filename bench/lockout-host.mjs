@@ -1,17 +1,15 @@
 // Hosts one srl-kit server layout for bench/lockout.ts in a plain `node` process, from the
-// built package, with the default limits (or the JSON options given as the third argument).
+// built package, with the default limits.
 // Prints the URL on stdout; closes gracefully on SIGTERM (as `srl serve` does) and exits.
-// Usage: node bench/lockout-host.mjs threads|inthread|processes <N> [options-json]
+// Usage: node bench/lockout-host.mjs threads|inthread|processes <N>
 import { closeOnSignals, createRewardCluster, createRewardServer } from '../dist/server/index.js';
 
-const [layout, n, json] = process.argv.slice(2);
-const extra = json === undefined ? {} : JSON.parse(json);
-if (extra.maxWork === 'none') extra.maxWork = Infinity;
+const [layout, n] = process.argv.slice(2);
 const quiet = () => undefined;
 const server =
   layout === 'processes'
-    ? createRewardCluster({ port: 0, processes: Number(n), logRequests: false, onEvent: quiet, ...extra })
-    : createRewardServer({ port: 0, workers: layout === 'inthread' ? 0 : Number(n), logger: quiet, ...extra });
+    ? createRewardCluster({ port: 0, processes: Number(n), logRequests: false, onEvent: quiet })
+    : createRewardServer({ port: 0, workers: layout === 'inthread' ? 0 : Number(n), logger: quiet });
 const { url } = await server.listen();
 process.stdout.write(`${url}\n`);
 closeOnSignals(server);

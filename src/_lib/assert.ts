@@ -48,16 +48,3 @@ export function assertOptions(value: unknown, fn: string, arg = 'options'): void
     throw new TypeError(`${fn}: argument '${arg}' must be an object or undefined, got ${describeType(value)}`);
   }
 }
-
-/**
- * An optional integer option: `undefined` stays `undefined`; anything but an integer
- * `>= min` is a `RangeError` naming the option (`fn: option 'name' must be an integer >= min, got x`).
- * @internal
- */
-export function optionalIntOption(value: unknown, fn: string, name: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${fn}: option '${name}' must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}

@@ -69,19 +69,32 @@ function isFsError(error: unknown): error is FsError {
 }
 
 function fsMessage(error: FsError): string {
-  const path = error.path ?? 'file';
+  return `${error.path ?? 'file'}: ${fsReason(error)}`;
+}
+
+/**
+ * What a file-system error says, without its path: `permission denied`, `is a directory`,
+ * or Node's own words with the code (`no space left on device (ENOSPC)`).
+ * @example
+ * ```ts
+ * fsReason(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })); //=> 'permission denied'
+ * ```
+ */
+export function fsReason(error: Error & { readonly code?: string }): string {
   switch (error.code) {
     case 'ENOENT':
-      return `${path}: no such file or directory`;
+      return 'no such file or directory';
+    case 'ENOTDIR':
+      return 'no such file or directory (a part of the path is not a folder)';
     case 'EACCES':
     case 'EPERM':
-      return `${path}: permission denied`;
+      return 'permission denied';
     case 'EISDIR':
-      return `${path}: is a directory`;
+      return 'is a directory';
     default: {
       // Node's "ENOSPC: no space left on device, write" -> "no space left on device (ENOSPC)".
       const what = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message)?.[1];
-      return what === undefined ? `${path}: ${error.code}` : `${path}: ${what} (${error.code})`;
+      return what === undefined ? (error.code ?? error.message) : `${what} (${error.code ?? 'error'})`;
     }
   }
 }

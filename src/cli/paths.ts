@@ -1,19 +1,12 @@
 import { constants, type Stats } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { CliError } from './errors.js';
+import { CliError, fsReason } from './errors.js';
 
 interface FsError extends Error {
   readonly code?: string;
 }
 
-/** What a file-system error says, without its code and path: `permission denied`, `not a directory (ENOTDIR)`. */
-function describeFsError(error: FsError): string {
-  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied';
-  if (error.code === 'ENOTDIR') return 'no such file or directory (a part of the path is not a folder)';
-  const what = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message)?.[1];
-  return what === undefined ? error.message : `${what} (${error.code ?? 'error'})`;
-}
 
 /** The stats of `path` (following links), or undefined when nothing is there. */
 async function statOrUndefined(path: string): Promise<Stats | undefined> {
@@ -45,7 +38,7 @@ export async function checkInputFile(path: string): Promise<void> {
     if (stats !== undefined) await access(path, constants.R_OK);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`${path}: ${describeFsError(error as FsError)}`, 1);
+    throw new CliError(`${path}: ${fsReason(error as FsError)}`, 1);
   }
   if (stats === undefined) throw new CliError(`${path}: no such file or directory`, 1);
 }

@@ -1,5 +1,4 @@
-import { writeParquet } from '../io/write-parquet.js';
-import type { ParquetField, ParquetSchema, ParquetType } from '../io/parquet-schema.js';
+import { writeParquet, type ParquetField, type ParquetSchema, type ParquetType } from '../io/index.js';
 import { pathIndex, pathKey } from '../trajectory/_json-path.js';
 import { foundValue, TrajectoryError } from '../trajectory/trajectory-error.js';
 

@@ -1,13 +1,16 @@
-import { parseAnthropicMessages } from '../trajectory/parse-anthropic-messages.js';
-import { parseTauBenchRecord } from '../trajectory/parse-tau-bench-record.js';
-import { parseGsm8kSolution } from '../trajectory/parse-gsm8k-solution.js';
-import { parseMiniSweAgent } from '../trajectory/parse-mini-swe-agent.js';
-import { parseNumberedSolution } from '../trajectory/parse-numbered-solution.js';
-import { parseOpenAIMessages } from '../trajectory/parse-openai-messages.js';
-import { parseOpenHandsEvents } from '../trajectory/parse-openhands-events.js';
-import { parseSweAgentTrajectory } from '../trajectory/parse-sweagent-trajectory.js';
-import { TrajectoryError, foundValue } from '../trajectory/trajectory-error.js';
-import type { Trajectory } from '../trajectory/types.js';
+import {
+  parseAnthropicMessages,
+  parseGsm8kSolution,
+  parseMiniSweAgent,
+  parseNumberedSolution,
+  parseOpenAIMessages,
+  parseOpenHandsEvents,
+  parseSweAgentTrajectory,
+  parseTauBenchRecord,
+  TrajectoryError,
+  type Trajectory,
+} from '../trajectory/index.js';
+import { foundValue } from '../trajectory/trajectory-error.js';
 
 /** The input formats of `srl prompts --format`. */
 export const INPUT_FORMATS = ['auto', 'numbered', 'openai', 'anthropic', 'tau-bench', 'sweagent', 'mini-swe-agent', 'openhands'] as const;

@@ -1,7 +1,5 @@
 import { setImmediate as yieldTick } from 'node:timers/promises';
-import { parseStepOutput } from '../reward/parse-step-output.js';
-import { ScoringLimitError, withScoringDeadline } from '../reward/scoring-limits.js';
-import { stepReward } from '../reward/step-reward.js';
+import { parseStepOutput, ScoringLimitError, stepReward, withScoringDeadline } from '../reward/index.js';
 import { ItemError } from './item-error.js';
 import { abortError } from './run-task.js';
 import type { ScoreItem, ScoreResult } from './types.js';
@@ -39,25 +37,36 @@ export function scoreAll(items: readonly ScoreItem[], deadline?: number): ScoreR
   return out;
 }
 
-/**
- * The error `scoreItems` and `ScorePool.score` reject with for a failed item: the scorer's
- * error, of the same class when it is a `TypeError` or `RangeError` (a `ScoringLimitError`
- * is one), with `items[i]: ` in front of its message and the original as `cause`.
- * @internal
- */
-export function itemFailure(fn: string, index: number, name: string, message: string, cause?: unknown, limit?: LimitFields): Error {
-  const text = `${fn}: items[${index}]: ${message}`;
-  if (cause instanceof ScoringLimitError) return new ScoringLimitError(text, cause.limit, cause.work, cause.max);
-  if (name === 'ScoringLimitError' && limit?.limit !== undefined) return new ScoringLimitError(text, limit.limit, limit.work ?? 0, limit.max ?? 0);
-  const E = name === 'TypeError' ? TypeError : name === 'RangeError' ? RangeError : Error;
-  return new E(text, cause === undefined ? undefined : { cause });
-}
-
-/** A `ScoringLimitError`'s fields, as they cross a thread boundary. @internal */
-export interface LimitFields {
+/** A scorer's error as it crosses a thread boundary: its class name, message and, for a `ScoringLimitError`, its fields. @internal */
+export interface ErrorFields {
+  readonly name: string;
+  readonly message: string;
   readonly limit?: 'maxWork' | 'deadline' | undefined;
   readonly work?: number | undefined;
   readonly max?: number | undefined;
+}
+
+/** The scorer's error again from its {@link ErrorFields}: a `ScoringLimitError`, `TypeError`, `RangeError` or `Error`. @internal */
+export function restoreError(e: ErrorFields): Error {
+  if (e.name === 'ScoringLimitError' && e.limit !== undefined) return new ScoringLimitError(e.message, e.limit, e.work ?? 0, e.max ?? 0);
+  const E = e.name === 'TypeError' ? TypeError : e.name === 'RangeError' ? RangeError : Error;
+  return new E(e.message);
+}
+
+/**
+ * The error `scoreItems` and `ScorePool.score` reject with for a failed item: the scorer's
+ * error `cause`, of the same class (a `ScoringLimitError` keeps its fields), with
+ * `fn: items[i]: ` in front of its message, `cause` the original, and `item` the index.
+ * @internal
+ */
+export function itemFailure(fn: string, index: number, cause: unknown): Error & { readonly item: number } {
+  const original = cause instanceof Error ? cause : new Error(String(cause));
+  const text = `${fn}: items[${index}]: ${original.message}`;
+  const error =
+    original instanceof ScoringLimitError
+      ? new ScoringLimitError(text, original.limit, original.work, original.max)
+      : new (original instanceof TypeError ? TypeError : original instanceof RangeError ? RangeError : Error)(text);
+  return Object.assign(error, { cause: original, item: index });
 }
 
 /**
@@ -81,9 +90,7 @@ export function scoreItems(items: readonly ScoreItem[]): ScoreResult[] {
   try {
     return scoreAll(items);
   } catch (err) {
-    if (!(err instanceof ItemError)) throw err;
-    const cause = err.cause instanceof Error ? err.cause : new Error(String(err.cause));
-    throw itemFailure('scoreItems', err.index, cause.name, cause.message, cause);
+    throw err instanceof ItemError ? itemFailure('scoreItems', err.index, err.cause) : err;
   }
 }
 

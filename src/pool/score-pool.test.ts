@@ -7,6 +7,7 @@ import { stepReward } from '../reward/step-reward.js';
 import type { StepRewardOptions } from '../reward/step-scorer.js';
 import { locateWorker } from './locate-worker.js';
 import { createScorePool, scoreBatch, scoreItems, type ScoreItem } from './index.js';
+import { periodicPair } from '../../test/helpers/periodic-pair.js';
 
 const lines = gunzipSync(readFileSync(new URL('../../test/fixtures/reward/pairs.jsonl.gz', import.meta.url)))
   .toString('utf8')
@@ -157,9 +158,8 @@ describe('createScorePool', () => {
 });
 
 describe('limits (issue 17)', () => {
-  const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
-  const periodic = symbols.repeat(60).slice(0, 6000);
-  const heavy: ScoreItem = { output: `<think>t</think>${periodic}`, target: [...periodic].reverse().join(''), options: { maxWork: 100_000 } };
+  const [output, target] = periodicPair(6000);
+  const heavy: ScoreItem = { output, target, options: { maxWork: 100_000 } };
 
   it('a worker count beyond max(16, 4 x cores) is a RangeError at creation, not an out-of-memory crash', () => {
     expect(() => createScorePool({ workers: 1e6 })).toThrow(/^createScorePool: option 'workers' must be an integer in \[0, \d+\], got 1000000$/);

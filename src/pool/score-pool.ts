@@ -4,7 +4,7 @@ import { assertOptions } from '../_lib/assert.js';
 import { assertKnownKeys, intOption } from '../_lib/options.js';
 import { ItemError } from './item-error.js';
 import { abortError } from './run-task.js';
-import { itemFailure, scoreItemsYielding } from './score-items.js';
+import { itemFailure, restoreError, scoreItemsYielding } from './score-items.js';
 import type { ChunkAnswer, ChunkTask, ScoreItem, ScorePool, ScorePoolOptions, ScorePoolStats, ScoreResult } from './types.js';
 import { validateItems } from './validate.js';
 import { maxWorkers, startWorkerThreads, type WorkerThreads } from './worker-threads.js';
@@ -46,7 +46,7 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
     const answer = (await pool.run((attempt): ChunkTask => ({ items, attempt }), label, signal)) as ChunkAnswer;
     if ('error' in answer) {
       const { name, message } = answer.error;
-      if (answer.error.index !== undefined) throw itemFailure('ScorePool.score', start + answer.error.index, name, message, undefined, answer.error);
+      if (answer.error.index !== undefined) throw itemFailure('ScorePool.score', start + answer.error.index, restoreError(answer.error));
       const E = name === 'RangeError' ? RangeError : name === 'TypeError' ? TypeError : Error;
       throw new E(`${message} (chunk ${index}, items ${start}..${start + items.length - 1})`);
     }
@@ -65,9 +65,7 @@ export function createScorePool(options: ScorePoolOptions = {}): ScorePool {
         try {
           return await scoreItemsYielding(items, { signal });
         } catch (err) {
-          if (!(err instanceof ItemError)) throw err;
-          const cause = err.cause instanceof Error ? err.cause : new Error(String(err.cause));
-          throw itemFailure('ScorePool.score', err.index, cause.name, cause.message, cause);
+          throw err instanceof ItemError ? itemFailure('ScorePool.score', err.index, err.cause) : err;
         }
       }
       const pool = threads;

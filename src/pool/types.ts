@@ -51,7 +51,10 @@ export interface ScorePoolStats {
 /** A pool of worker threads that compute step rewards; see {@link createScorePool}. */
 export interface ScorePool {
   /**
-   * Scores `items`, keeping their order; rejects when `signal` aborts.
+   * Scores `items`, keeping their order; rejects when `signal` aborts. When an item fails
+   * (bad options, over its `maxWork`), rejects with the scorer's error of the same class,
+   * its message prefixed `ScorePool.score: items[i]: `, with `item` (the index) and `cause`
+   * (the scorer's error).
    * @example
    * ```ts
    * await pool.score([{ output: '<think>t</think>x = 5', target: 'x = 5' }]); //=> [{ reward: 1, ok: true }]

@@ -5,7 +5,7 @@
  * @module
  * @internal
  */
-import { ScoringLimitError } from '../reward/scoring-limits.js';
+import { ScoringLimitError } from '../reward/index.js';
 import { crashHook } from './crash-hook.js';
 import { ItemError } from './item-error.js';
 import { scoreAll } from './score-items.js';

@@ -1,7 +1,7 @@
 import { assertOptions } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
 import { assertKnownKeys, optionKeys } from '../_lib/options.js';
-import type { ParseStepOutputOptions } from '../reward/parse-step-output.js';
+import type { ParseStepOutputOptions } from '../reward/index.js';
 import { TrajectoryError } from '../trajectory/trajectory-error.js';
 import type { ChatMessage, Step, Trajectory } from '../trajectory/types.js';
 import { assertTrajectory } from '../trajectory/validate-trajectory.js';

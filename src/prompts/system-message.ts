@@ -1,6 +1,6 @@
 import { describeType } from '../_lib/describe.js';
 import { assertKnownKeys } from '../_lib/options.js';
-import { PARSE_OPTION_KEYS, parseStepOutput, type ParseStepOutputOptions } from '../reward/parse-step-output.js';
+import { PARSE_OPTION_KEYS, parseStepOutput, type ParseStepOutputOptions } from '../reward/index.js';
 import { SRL_AGENT_SYSTEM_PROMPT, SRL_MATH_SYSTEM_PROMPT } from './system-prompts.js';
 
 /**
@@ -21,7 +21,9 @@ export const DEFAULT_OUTPUT_FORMAT: OutputFormat = Object.freeze({ thinkTag: 'th
  * Checks the `parse` option of `fn` (the options of `parseStepOutput`, the same object
  * `stepReward` takes as `options.parse`) and returns the format the instructions state.
  * An unknown key, a value that is not an object, or an invalid option value is a
- * `TypeError` naming `fn` and the path (`options.parse`, `parse.thinkTag`).
+ * `TypeError` naming `fn` and the path (`options.parse`, `parse.thinkTag`); so is
+ * `requireActionBlock: true`, which would score every output that follows the
+ * instructions as a format error.
  * @internal
  */
 export function resolveOutputFormat(parse: unknown, fn: string): OutputFormat {
@@ -38,6 +40,13 @@ export function resolveOutputFormat(parse: unknown, fn: string): OutputFormat {
     if (!(error instanceof TypeError)) throw error;
     const detail = error.message.replace(/^parseStepOutput: option '/, "option 'parse.");
     throw new TypeError(detail.startsWith("option 'parse.") ? `${fn}: ${detail}` : `${fn}: option 'parse' is invalid: ${error.message}`);
+  }
+  // The instructions ask for the action bare after the monologue: an output that follows
+  // them has no framework block, which requireActionBlock scores as a format error.
+  if (options.requireActionBlock === true) {
+    throw new TypeError(
+      `${fn}: option 'parse.requireActionBlock' demands the framework's own action block, which the SRL instructions do not ask for (every output that follows them would score the format penalty); leave it out of the prompt options: with unwrapAction alone, the bare action and the framework's block both score`,
+    );
   }
   const unwrap = options.unwrapSolution ?? false;
   return {

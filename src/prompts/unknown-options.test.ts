@@ -13,6 +13,7 @@ import { renderChatTemplate, type RenderChatTemplateOptions } from './render-cha
 import { stepPromptStream, type StepPromptStreamOptions } from './step-prompt-stream.js';
 import type { StepPromptContext } from './template-context.js';
 import { countChatTokens, createTokenCounter, type CountChatTokensOptions, type CreateTokenCounterOptions } from './token-counter.js';
+import { wordLevelTokenizer } from '../../test/helpers/word-level-tokenizer.js';
 
 type AllKeys<T> = { [K in keyof Required<T>]: undefined };
 type Bag = Record<string, unknown>;
@@ -31,18 +32,7 @@ const context: StepPromptContext = {
   instruction: 'Next step.',
   hint: undefined,
 };
-/** A WordLevel tokenizer.json (the format of the Rust `tokenizers` library) over four words. */
-const tokenizerJson = {
-  version: '1.0',
-  truncation: null,
-  padding: null,
-  added_tokens: [{ id: 0, content: '[UNK]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-  normalizer: null,
-  pre_tokenizer: { type: 'Whitespace' },
-  post_processor: null,
-  decoder: null,
-  model: { type: 'WordLevel', vocab: { '[UNK]': 0, hello: 1, world: 2 }, unk_token: '[UNK]' },
-};
+const tokenizerJson = wordLevelTokenizer(['hello', 'world']);
 
 const buildKeys: AllKeys<BuildStepPromptsOptions> = {
   template: undefined,

@@ -15,7 +15,7 @@ export { tokenize } from './tokenize.js';
 export type { Granularity } from './tokenize.js';
 export { normalizers } from './normalizers.js';
 export type { Normalizer, Normalizers } from './normalizers.js';
-export { parseStepOutput } from './parse-step-output.js';
+export { PARSE_OPTION_KEYS, parseStepOutput } from './parse-step-output.js';
 export type {
   ParseFailureReason,
   ParsedStepOutput,

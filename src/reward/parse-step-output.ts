@@ -1,6 +1,6 @@
 import { assertOptions, assertString } from '../_lib/assert.js';
 import { describeType } from '../_lib/describe.js';
-import { assertKnownKeys } from '../_lib/options.js';
+import { assertKnownKeys, optionKeys } from '../_lib/options.js';
 import { miniSweAgentBlocks } from '../_lib/mini-swe-agent-blocks.js';
 import { isPythonSpace, pyStrip } from '../_lib/python-whitespace.js';
 
@@ -109,8 +109,24 @@ export type ParseStepOutputResult = ParsedStepOutput | StepOutputFormatError;
 
 const FN = 'parseStepOutput';
 
-/** The keys of {@link ParseStepOutputOptions}, for the unknown-option check. @internal */
-export const PARSE_OPTION_KEYS: readonly string[] = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag', 'unwrapAction', 'requireActionBlock'];
+/**
+ * The option names of {@link parseStepOutput} (every key of {@link ParseStepOutputOptions}),
+ * for code that checks or forwards them (the reward server, the step prompts).
+ * @example
+ * ```ts
+ * import { PARSE_OPTION_KEYS } from 'srl-kit';
+ * PARSE_OPTION_KEYS.includes('thinkTag'); //=> true
+ * ```
+ */
+export const PARSE_OPTION_KEYS: readonly string[] = optionKeys<ParseStepOutputOptions>({
+  thinkTag: true,
+  requireThink: true,
+  implicitOpen: true,
+  unwrapSolution: true,
+  solutionTag: true,
+  unwrapAction: true,
+  requireActionBlock: true,
+});
 const TAG_NAME = /^[A-Za-z_][\w.:-]*$/;
 
 function tagOption(value: unknown, name: string, fallback: string): string {

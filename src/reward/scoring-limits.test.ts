@@ -64,9 +64,18 @@ describe('maxWork', () => {
 
   it('is exact for lcs: checked before the work starts, reporting the units needed', () => {
     const action = randomText(100, 'abc', 1);
-    const expert = randomText(300, 'abc', 2); // 10 words per row: 3 units (4 words each)
+    const expert = randomText(300, 'abc', 2);
+    // The definition (docs/reward.md): after the common prefix and suffix, the shorter side
+    // is the pattern, and every element of the longer side that occurs in it is a row,
+    // costing ceil(pattern / 128) units (4 words of 32 bits).
+    let prefix = 0;
+    while (prefix < action.length && action[prefix] === expert[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < action.length - prefix && action[action.length - 1 - suffix] === expert[expert.length - 1 - suffix]) suffix++;
+    const pattern = action.slice(prefix, action.length - suffix);
+    const rows = [...expert.slice(prefix, expert.length - suffix)].filter((c) => pattern.includes(c)).length;
     const { units } = unitsOf(action, expert, { metric: 'lcs' });
-    expect(units % 3).toBe(0);
+    expect(units).toBe(rows * Math.ceil(pattern.length / 128));
     const err = caught(() => stepReward(think(action), expert, { metric: 'lcs', maxWork: 3 }));
     expect(err.work).toBe(units);
     expect(err.message).toBe(`stepReward: comparing 100 x 300 code points needs ${units} work units, more than maxWork (3); raise maxWork, or cap maxLength`);

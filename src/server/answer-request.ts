@@ -1,7 +1,7 @@
 import { crashHook } from '../pool/crash-hook.js';
 import { ItemError } from '../pool/item-error.js';
 import { scoreAll, scoreItemsYielding } from '../pool/score-items.js';
-import { ScoringLimitError } from '../reward/scoring-limits.js';
+import { ScoringLimitError } from '../reward/index.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import { HttpError } from './http-error.js';
 import { parseJson, type JsonStepRewardOptions, type ParsedItem, type ParseLimits, type ScoringCeilings } from './parse-requests.js';
@@ -103,8 +103,7 @@ export function itemHttpError(route: ScoreRoute, index: number, cause: unknown, 
 function errorAnswer(err: unknown, task: RequestTask): RequestAnswer {
   const e = err instanceof ItemError ? itemHttpError(task.route, err.index, err.cause, task.budgetMs) : err;
   if (e instanceof HttpError) {
-    const message = e.path === undefined ? e.message : e.message.slice(e.path.length + 2);
-    return { error: e.path === undefined ? { status: e.status, message } : { status: e.status, message, path: e.path } };
+    return { error: e.path === undefined ? { status: e.status, message: e.detail } : { status: e.status, message: e.detail, path: e.path } };
   }
   return { error: { status: 500, message: `internal error: ${e instanceof Error ? e.message : String(e)}` } };
 }

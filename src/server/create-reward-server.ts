@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeType } from '../_lib/describe.js';
-import { ItemError } from '../pool/item-error.js';
 import type { ScorePool, ScorePoolStats } from '../pool/index.js';
 import { itemHttpError } from './answer-request.js';
 import { hasBearer } from './bearer.js';
@@ -76,7 +75,8 @@ export interface RewardServerOptions {
   /**
    * Budget of one request in ms from its arrival (default 170 000, under OpenRLHF's 180 s
    * client timeout): scoring not done in time -> 504, and the scoring itself stops (inside
-   * the matcher, in every layout).
+   * the matcher, in each of the server's own layouts; a `pool` you pass is aborted
+   * through its signal, between items).
    */
   readonly requestTimeoutMs?: number;
   /**
@@ -92,7 +92,8 @@ export interface RewardServerOptions {
   readonly shutdownGraceMs?: number;
   /**
    * The work budget of one item, an operator's ceiling no client can raise (default
-   * {@link DEFAULT_MAX_WORK}: about half a second of one core at worst; `Infinity`: none).
+   * {@link DEFAULT_MAX_WORK}: at most 0.3 to 0.6 s of one core for a difflib item, measured,
+   * up to 1.2 s for an lcs item at `maxItemChars`; `Infinity`: none).
    * An item whose comparison needs more is a 422 naming it. Real steps up to
    * `maxItemChars` stay far below it; adversarial ones (a long periodic string against its
    * reverse) hit it. See docs/server.md for what to raise for long agent steps.
@@ -166,7 +167,7 @@ function deadlineMargin(budgetMs: number): number {
  *
  * Errors are JSON `{ "error": { "status", "message", "path"? } }`. Bodies, items, the work
  * of each item and concurrency are bounded (413, 400, 422, 503); bodies and scoring have
- * time budgets (408, 504) that stop the work, in every layout. Every option is checked
+ * time budgets (408, 504) that stop the work (a `pool` you pass: through its signal). Every option is checked
  * here: a wrong type is a `TypeError`, a value out of range a `RangeError`, an unknown key
  * a `TypeError` naming the nearest valid one.
  *
@@ -218,8 +219,9 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       try {
         results = await userPool.score(items, signal);
       } catch (err) {
-        if (err instanceof ItemError) throw itemHttpError(route, err.index, err.cause, requestTimeoutMs);
-        if (err instanceof Error && err.name === 'ScoringLimitError') throw new HttpError(422, err.message);
+        // srl-kit's pools name the failed item (`item`) and keep the scorer's error as `cause`.
+        const item = (err as { item?: unknown } | null)?.item;
+        if (typeof item === 'number' && err instanceof Error) throw itemHttpError(route, item, err.cause ?? err, requestTimeoutMs);
         throw err;
       }
       if (results.length !== items.length) throw new Error(`pool returned ${results.length} results for ${items.length} items`);
@@ -289,7 +291,8 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       const fail = (err: unknown, close: boolean): void => {
         const e = err instanceof HttpError ? err : new HttpError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`);
         errorMessage = e.message;
-        const error = e.path === undefined ? { status: e.status, message: e.message } : { status: e.status, message: e.message, path: e.path };
+        // The same body in every layout: the path in its own field, the message without it.
+        const error = e.path === undefined ? { status: e.status, message: e.detail } : { status: e.status, message: e.detail, path: e.path };
         send(res, e.status, JSON.stringify({ error }), e.headers, close);
         if (close) closeAfter(req, res);
       };
@@ -310,7 +313,7 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
       if (token !== undefined && !hasBearer(req.headers.authorization, token)) {
         return fail(new HttpError(401, 'missing or wrong bearer token', undefined, { 'WWW-Authenticate': 'Bearer' }), true);
       }
-      void answer(req, res, path, method, startEpoch, fail).then((r) => {
+      void answer(req, res, path, startEpoch, fail).then((r) => {
         if (r !== undefined) items = r;
       });
     },
@@ -321,7 +324,6 @@ export function createRewardServer(options: RewardServerOptions = {}): RewardSer
     req: IncomingMessage,
     res: ServerResponse,
     route: ScoreRoute,
-    _method: string,
     startEpoch: number,
     fail: (err: unknown, close: boolean) => void,
   ): Promise<number | undefined> {

@@ -14,6 +14,8 @@ export class HttpError extends Error {
   readonly path: string | undefined;
   /** Extra response headers (for example `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
+  /** What went wrong, without the path (the `message` of the JSON error body). */
+  readonly detail: string;
 
   /**
    * Creates an error answered with `status` and a JSON body `{ error: { status, message, path? } }`.
@@ -28,5 +30,6 @@ export class HttpError extends Error {
     this.status = status;
     this.path = path;
     this.headers = headers;
+    this.detail = message;
   }
 }

@@ -1,5 +1,5 @@
 import { nearestName } from '../_lib/options.js';
-import { parseStepOutput, type ParseStepOutputOptions, type StepRewardOptions } from '../reward/index.js';
+import { PARSE_OPTION_KEYS, parseStepOutput, type ParseStepOutputOptions, type StepRewardOptions } from '../reward/index.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -60,7 +60,6 @@ export interface ParseLimits {
 }
 
 const OPTION_KEYS = ['metric', 'granularity', 'formatPenalty', 'autojunk', 'maxLength', 'parse'];
-const PARSE_KEYS = ['thinkTag', 'requireThink', 'implicitOpen', 'unwrapSolution', 'solutionTag', 'unwrapAction', 'requireActionBlock'];
 
 /** A 400 for an unknown key, naming the nearest valid one. */
 function unknownKey(key: string, allowed: readonly string[], path: string): HttpError {
@@ -189,7 +188,7 @@ export function parseOptions(v: unknown, path: string, ceilings?: ScoringCeiling
   if (o['parse'] !== undefined) {
     const p = expectObject(o['parse'], `${path}.parse`);
     for (const k of Object.keys(p)) {
-      if (!PARSE_KEYS.includes(k)) throw unknownKey(k, PARSE_KEYS, `${path}.parse`);
+      if (!PARSE_OPTION_KEYS.includes(k)) throw unknownKey(k, PARSE_OPTION_KEYS, `${path}.parse`);
     }
     try {
       // The reward module's own checks (tag names, unwrapSolution values), so the rules match exactly.

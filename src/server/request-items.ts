@@ -31,6 +31,12 @@ export function requestItems(
 ): ParsedItem[] {
   const items = route === '/reward' ? parseRewardRequest(json, limits) : parseScoreRequest(json, limits, ceilings);
   const budget: StepRewardOptions = Number.isFinite(ceilings.maxWork) ? { maxWork: ceilings.maxWork } : {};
-  if (Object.keys(scoring).length === 0 && budget.maxWork === undefined) return items;
-  return items.map((item) => ({ output: item.output, target: item.target, options: { ...scoring, ...item.options, ...budget } }));
+  // One shared options object for the items that bring none (most of them).
+  const defaults: StepRewardOptions = { ...scoring, ...budget };
+  if (Object.keys(defaults).length === 0) return items;
+  return items.map((item) => ({
+    output: item.output,
+    target: item.target,
+    options: item.options === undefined ? defaults : { ...scoring, ...item.options, ...budget },
+  }));
 }

@@ -5,24 +5,13 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { wordLevelTokenizer } from '../helpers/word-level-tokenizer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'srl-prompts-tokens-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// A tiny real tokenizer.json (the Rust `tokenizers` format, as in
-// src/prompts/token-counter.test.ts): WordLevel over a few words, split on whitespace
-// and punctuation, so every word and every run of punctuation is one token.
-const TOKENIZER = {
-  version: '1.0',
-  truncation: null,
-  padding: null,
-  added_tokens: [{ id: 0, content: '[UNK]', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-  normalizer: null,
-  pre_tokenizer: { type: 'Whitespace' },
-  post_processor: null,
-  decoder: null,
-  model: { type: 'WordLevel', vocab: { '[UNK]': 0, step: 1, add: 2, and: 3, to: 4, get: 5 }, unk_token: '[UNK]' },
-};
+// A tiny real tokenizer.json: WordLevel over a few words (every word and run of punctuation is one token).
+const TOKENIZER = wordLevelTokenizer(['step', 'add', 'and', 'to', 'get']);
 
 /** Tokens of a prompt's messages, counted here with @huggingface/tokenizers directly: the sum over the contents. */
 const tokenizer = new Tokenizer(TOKENIZER, {});

@@ -5,6 +5,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/step-reward.js';
 import { oneLine, runCli, servedUrl, startCli } from './run-cli.js';
+import { periodicPair } from '../helpers/periodic-pair.js';
 
 const MATH = 'examples/data/math-solutions.jsonl';
 const GSM8K = 'examples/data/gsm8k-sample.jsonl';
@@ -225,15 +226,18 @@ describe('srl serve: the operator\'s limits (issue 17)', () => {
     const work = runCli(['serve', '--max-work', 'lots']);
     expect(work.code).toBe(2);
     expect(oneLine(work.stderr, 'srl serve')).toMatch(/option --max-work must be an integer from 1 up, got "lots"/);
+    // The library's own bound (max(16, 4 x cores) threads) is a usage error too, not exit 1.
+    const threads = runCli(['serve', '--workers', '100000']);
+    expect(threads.code).toBe(2);
+    expect(oneLine(threads.stderr, 'srl serve')).toMatch(/option 'workers' must be an integer in \[0, \d+\], got 100000/);
   });
 
   it('--max-work and --scoring ceilings hold against clients; SIGTERM with a stalled upload exits after --shutdown-grace-s', async () => {
     const child = startCli(['serve', '--port', '0', '--workers', '0', '--max-work', '20000', '--scoring', '{"maxLength":5000}', '--shutdown-grace-s', '1']);
     try {
       const url = await servedUrl(child);
-      const symbols = Array.from({ length: 101 }, (_, i) => String.fromCharCode(0x100 + i)).join('');
-      const s = symbols.repeat(20).slice(0, 2000);
-      const heavy = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: `<think>t</think>${s}`, target: [...s].reverse().join('') }] }) });
+      const [output, target] = periodicPair(2000);
+      const heavy = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output, target }] }) });
       expect(heavy.status).toBe(422);
       expect(((await heavy.json()) as { error: { path: string } }).error.path).toBe('$.items[0]');
       const over = await fetch(`${url}/score`, { method: 'POST', body: JSON.stringify({ items: [{ output: 'a', target: 'b', options: { maxLength: 5001 } }] }) });

@@ -74,10 +74,12 @@ describe('mini-swe-agent: the task asks for one ```mswea_bash_command block', ()
     expect(stepReward(output(`${expert[0]}\n${expert[1]}`), targets[0]!, { parse })).toBe(-1);
   });
 
-  it('the same parse options go to buildStepPrompts, whose targets are the bare commands', () => {
+  it('the same parse options go to buildStepPrompts: an output in the format its instructions ask for scores 1; requireActionBlock is refused there', () => {
     const prompts = buildStepPrompts(t, { parse });
     expect(prompts.map((p) => p.target)).toEqual(targets);
-    expect(prompts.every((p) => p.messages.some((m) => m.content.includes('```mswea_bash_command')))).toBe(true);
+    // The instructions ask for the action bare after </think>: with unwrapAction that scores too.
+    prompts.forEach((p) => expect(stepReward(`<think>plan</think>\n${p.target}`, p.target, { parse })).toBe(1));
+    expect(() => buildStepPrompts(t, { parse: { ...parse, requireActionBlock: true } })).toThrow(/option 'parse\.requireActionBlock' demands the framework's own action block/);
   });
 });
 

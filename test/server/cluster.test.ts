@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepReward } from '../../src/reward/index.js';
 import { createRewardCluster, type RewardCluster, type RewardClusterEvent } from '../../src/server/index.js';
-import { periodicPair } from './helpers.js';
+import { periodicPair } from '../helpers/periodic-pair.js';
 
 interface Reply {
   readonly status: number;

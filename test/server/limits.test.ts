@@ -1,9 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createScorePool } from '../../src/pool/index.js';
 import { stepReward } from '../../src/reward/index.js';
 import { createRewardServer, type RewardServer, type RewardServerOptions } from '../../src/server/index.js';
-import { call, fakePool, memoryLogger, periodicPair, raw } from './helpers.js';
+import { periodicPair } from '../helpers/periodic-pair.js';
+import { call, fakePool, memoryLogger, raw } from './helpers.js';
 
 const open: RewardServer[] = [];
 async function start(options: RewardServerOptions = {}): Promise<{ server: RewardServer; url: string; port: number; log: ReturnType<typeof memoryLogger> }> {
@@ -89,12 +91,27 @@ describe('the cost of an item is bounded in every layout', () => {
     expect(healthMs).toBeLessThan(2_000);
   });
 
+  it('an injected score pool: an item over the work budget is a 422 naming it, as in the server\'s own layouts', async () => {
+    const pool = createScorePool({ workers: 1 });
+    try {
+      const { url } = await start({ pool });
+      const r = await call(url, 'POST', '/score', { items: [{ output: '<think>t</think> ok', target: 'ok' }, { output, target }] });
+      expect(r.status).toBe(422);
+      expect(r.json.error.path).toBe('$.items[1]');
+      expect(r.json.error.message).toMatch(/^comparing 30000 x 30000 code points needs more than maxWork/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it.each([0, 1])('workers %i: with no work budget the request deadline stops the scoring itself (504), and the server stays answerable', async (workers) => {
     const { url, server } = await start({ workers, maxWork: Infinity, requestTimeoutMs: 800 });
     const t0 = performance.now();
     const r = await call(url, 'POST', '/reward', { query: [output], labels: [target] });
     const ms = performance.now() - t0;
     expect(r.status).toBe(504);
+    // Only the deadline inside the matcher says where it stopped (the response timer does not).
+    expect(r.json.error.message).toMatch(/stopped inside \$\.query\[0\]/);
     expect(ms).toBeLessThan(2_500);
     const health = await call(url, 'GET', '/health');
     expect(health.json).toMatchObject({ status: 'ok', inFlight: 0 });
@@ -106,15 +123,17 @@ describe('the cost of an item is bounded in every layout', () => {
 describe('the operator sets ceilings, clients choose below them', () => {
   it('a client maxLength above the operator\'s is a 400; below it is honoured', async () => {
     const { url } = await start({ workers: 0, scoring: { maxLength: 20 } });
-    const out = `<think>t</think>${'a'.repeat(30)}`;
-    const over = await call(url, 'POST', '/score', { items: [{ output: out, target: 'a'.repeat(40), options: { maxLength: 40 } }] });
+    // The same first 10 characters, then different ones: the ratio is 1 on 10, 0.5 on 20 (python3 difflib).
+    const out = `<think>t</think>abcdefghij${'x'.repeat(20)}`;
+    const target = `abcdefghij${'y'.repeat(30)}`;
+    const over = await call(url, 'POST', '/score', { items: [{ output: out, target, options: { maxLength: 40 } }] });
     expect(over.status).toBe(400);
     expect(over.json.error).toMatchObject({ path: '$.items[0].options.maxLength' });
     expect(over.json.error.message).toMatch(/40 exceeds the server's ceiling \(maxLength 20\)/);
-    const under = await call(url, 'POST', '/score', { items: [{ output: out, target: 'a'.repeat(40), options: { maxLength: 10 } }] });
-    expect(under.json.results[0].reward).toBe(stepReward(out, 'a'.repeat(40), { maxLength: 10 }));
-    const dflt = await call(url, 'POST', '/score', { items: [{ output: out, target: 'a'.repeat(40) }] });
-    expect(dflt.json.results[0].reward).toBe(stepReward(out, 'a'.repeat(40), { maxLength: 20 }));
+    const under = await call(url, 'POST', '/score', { items: [{ output: out, target, options: { maxLength: 10 } }] });
+    expect(under.json.results[0].reward).toBe(1);
+    const dflt = await call(url, 'POST', '/score', { items: [{ output: out, target }] });
+    expect(dflt.json.results[0].reward).toBe(0.5);
   });
 
   it('maxWork is the operator\'s alone; autojunk off is refused when the operator requires autojunk', async () => {
@@ -237,11 +256,9 @@ describe('the bearer token', () => {
     const t0 = performance.now();
     socket.write('POST /reward HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n');
     // Keep sending for up to 8 s; the server should close long before.
-    let sent = 0;
     const writer = setInterval(() => {
       if (socket.destroyed) return;
       socket.write(Buffer.alloc(4096, 0x61));
-      sent += 4096;
     }, 5);
     const end = await Promise.race([closed, sleep(8_000).then(() => -1)]);
     clearInterval(writer);
@@ -249,6 +266,5 @@ describe('the bearer token', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 401/);
     expect(end).toBeGreaterThan(0);
     expect(end - t0).toBeLessThan(4_000);
-    expect(sent).toBeLessThan(100_000_000);
   });
 });

@@ -1,5 +1,6 @@
 import { closeOnSignals, createRewardCluster, createRewardServer, DEFAULT_MAX_WORK, HttpError, parseOptions, type JsonStepRewardOptions } from '../../server/index.js';
 import { CliError } from '../errors.js';
+import { jsonObjectOption } from '../parse-option.js';
 import { integerValue, parseCommandArgs, positionalArgs, stringValue } from '../args.js';
 
 /** `srl serve --help`. */
@@ -27,8 +28,9 @@ Options:
   --max-body-mb <N>   largest request body in MiB (413 beyond)                [8]
   --max-item-chars <N>  longest compared string: response, label, output,
                       target (400 beyond; prompts are not limited)    [100000]
-  --max-work <N|none> work budget of one item, in work units (422 beyond; about
-                      half a second of one core; "none": no budget)  [${DEFAULT_MAX_WORK}]
+  --max-work <N|none> work budget of one item, in work units (422 beyond; at
+                      most 0.3-0.6 s of one core for a difflib item, measured;
+                      "none": no budget)                       [${DEFAULT_MAX_WORK}]
   --max-concurrent <N>  requests being scored at once (503 beyond)           [64]
   --timeout-s <N>     budget of one request in seconds (504 beyond; the
                       scoring itself is stopped)                         [170]
@@ -72,12 +74,7 @@ function maxWorkValue(args: Parameters<typeof stringValue>[0]): number | undefin
 /** `--scoring <json>`, checked exactly as the server checks a request's `options`. */
 function scoringValue(text: string | undefined): JsonStepRewardOptions | undefined {
   if (text === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`option --scoring must be a JSON object: ${(err as Error).message}`, 2);
-  }
+  const json = jsonObjectOption('scoring', text);
   try {
     return parseOptions(json, '$');
   } catch (err) {
@@ -99,7 +96,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   positionalArgs(args, []);
   const host = stringValue(args, 'host') ?? '127.0.0.1';
   const port = integerValue(args, 'port', 0, 65535) ?? 8000;
-  const workers = integerValue(args, 'workers', 0, 256);
+  const workers = integerValue(args, 'workers', 0);
   const envToken = process.env['SRL_TOKEN'];
   const flagToken = stringValue(args, 'token');
   if (flagToken !== undefined && flagToken.trim() === '') {
@@ -109,7 +106,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   if (token !== undefined && /[\s\u0000-\u001f\u007f]/.test(token)) {
     throw new CliError(`${flagToken === undefined ? 'SRL_TOKEN' : 'option --token'} must not contain whitespace or control characters`, 2);
   }
-  const processes = integerValue(args, 'processes', 1, 1024) ?? 1;
+  const processes = integerValue(args, 'processes', 1) ?? 1;
   const scoring = scoringValue(stringValue(args, 'scoring'));
   const maxBodyMb = integerValue(args, 'max-body-mb', 1, 4096);
   const maxItemChars = integerValue(args, 'max-item-chars', 1);
@@ -132,7 +129,14 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     ...(workers === undefined ? {} : { workers }),
     ...(token === undefined ? {} : { token }),
   };
-  const server = processes > 1 ? createRewardCluster({ ...options, processes }) : createRewardServer(options);
+  let server;
+  try {
+    server = processes > 1 ? createRewardCluster({ ...options, processes }) : createRewardServer(options);
+  } catch (err) {
+    // The library checks its options (e.g. at most max(16, 4 x cores) workers): a usage error here.
+    if (err instanceof TypeError || err instanceof RangeError) throw new CliError(err.message, 2);
+    throw err;
+  }
   const address = await server.listen();
   closeOnSignals(server);
   process.stdout.write(`${address.url}\n`);
